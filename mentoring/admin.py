@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from mentoring.models import User
+
+
+class UserCreationAdminForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    ordering = ["email"]
+    list_display = ["email", "name", "is_report_viewer", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_report_viewer", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal details", {"fields": ["name"]}),
+        ("Site-wide role", {"fields": ["is_report_viewer"]}),
+        (
+            "Administration",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]

@@ -1,0 +1,31 @@
+"""The one way the product sends e-mail.
+
+Each e-mail is three templates, ``templates/emails/<name>_subject.txt``,
+``<name>_body.txt`` and ``<name>_body.html``, rendered with the same context and sent
+as one message with a plain-text and an HTML part.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAlternatives:
+    """Build the message ``name`` for ``to`` without sending it."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    # A header must be one line, whatever the template's whitespace.
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    return message
+
+
+def send_email(*, name: str, to: list[str], context: dict) -> None:
+    """Render and send the message ``name`` to ``to``."""
+    render_email(name=name, to=to, context=context).send()

@@ -1,0 +1,80 @@
+"""Accounts: people sign in with their e-mail address; nobody has a username."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class TimeStampedModel(models.Model):
+    """The small base every domain model shares."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser needs is_staff and is_superuser.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person. Scheme-scoped roles live in ``schemes.Membership``; the one role that
+    is site-wide is the report viewer (HR), who sees figures across every scheme."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    name = models.CharField("full name", max_length=150, blank=True)
+    is_report_viewer = models.BooleanField(
+        "report viewer (HR)",
+        default=False,
+        help_text="Sees scheme-wide figures and exports reports for every scheme.",
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email

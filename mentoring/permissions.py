@@ -1,0 +1,71 @@
+"""Who may see and change what: every view loads its objects through these helpers.
+
+The rule is the same for every kind of object:
+
+* a person who may not see an object at all gets **404**, so that a guessed URL never
+  reveals that the object exists;
+* a person who may see an object but not change it gets **403**.
+
+Roles are scheme-scoped (``schemes.Role``: coordinator, mentor, mentee) plus the
+site-wide report viewer (``User.is_report_viewer``, the HR role).
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from schemes.models import Membership, Role, Scheme
+
+
+def report_viewer_required(view: Callable) -> Callable:
+    """Only signed-in report viewers (HR) and superusers; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not can_view_reports(request.user):
+            raise PermissionDenied("Reports are open to report viewers only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def can_view_reports(user) -> bool:
+    return user.is_authenticated and (user.is_report_viewer or user.is_superuser)
+
+
+def scheme_roles(user, scheme: Scheme) -> frozenset[str]:
+    """The roles ``user`` holds in ``scheme`` (empty for outsiders and anonymous)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(scheme=scheme, user=user).values_list("role", flat=True)
+    )
+
+
+def get_scheme_for_user(
+    user,
+    slug: str,
+    *,
+    roles: Iterable[str] = tuple(Role),
+    change: bool = False,
+) -> Scheme:
+    """The scheme ``slug`` if ``user`` holds one of ``roles`` in it.
+
+    404 when they hold none of those roles (outsiders, other schemes' coordinators, a
+    participant on a coordinator's page); 403 when ``change`` is asked and they are not
+    one of its coordinators. The roles held are on ``scheme.user_roles``.
+    """
+    scheme = Scheme.objects.filter(slug=slug).first()
+    if scheme is None:
+        raise Http404("No such scheme.")
+    held = scheme_roles(user, scheme)
+    if not held & set(roles):
+        raise Http404("No such scheme.")
+    if change and Role.COORDINATOR not in held:
+        raise PermissionDenied("Only the scheme's coordinators can change it.")
+    scheme.user_roles = held
+    return scheme

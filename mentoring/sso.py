@@ -1,0 +1,77 @@
+"""Single sign-on, switched on by configuration alone.
+
+An organisation that signs its staff in through OpenID Connect (Microsoft Entra ID,
+Google Workspace, Okta, Keycloak...) or SAML sets the variables below; with none set,
+people sign in with their e-mail address and password only. ``docs/sso.md`` explains
+each variable, with a worked example for Microsoft Entra ID.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+# Claims Microsoft Entra ID sends in a SAML assertion; most other IdPs accept the same
+# names or let the administrator choose them.
+DEFAULT_SAML_ATTRIBUTES = {
+    "uid": "http://schemas.microsoft.com/identity/claims/objectidentifier",
+    "email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "email_verified": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "first_name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+    "last_name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+}
+
+
+def socialaccount_providers(env: Mapping[str, Any]) -> dict[str, Any]:
+    """Build allauth's ``SOCIALACCOUNT_PROVIDERS`` from environment variables.
+
+    ``env`` is ``os.environ`` or any mapping, so it can be tested with a plain dict.
+    """
+    get = env.get
+    providers: dict[str, Any] = {}
+
+    client_id = get("OIDC_CLIENT_ID")
+    if client_id:
+        providers["openid_connect"] = {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": get("OIDC_PROVIDER_ID") or "sso",
+                    "name": get("OIDC_PROVIDER_NAME") or "Single sign-on",
+                    "client_id": client_id,
+                    "secret": get("OIDC_CLIENT_SECRET") or "",
+                    "settings": {
+                        "server_url": _required(get, "OIDC_SERVER_URL"),
+                        "token_auth_method": "client_secret_post",
+                    },
+                }
+            ],
+        }
+
+    metadata_url = get("SAML_IDP_METADATA_URL")
+    if metadata_url:
+        providers["saml"] = {
+            "APPS": [
+                {
+                    "client_id": get("SAML_ORGANIZATION_SLUG") or "sso",
+                    "name": get("SAML_PROVIDER_NAME") or "Single sign-on (SAML)",
+                    "provider_id": _required(get, "SAML_IDP_ENTITY_ID"),
+                    "settings": {
+                        "attribute_mapping": DEFAULT_SAML_ATTRIBUTES,
+                        "idp": {
+                            "entity_id": _required(get, "SAML_IDP_ENTITY_ID"),
+                            "metadata_url": metadata_url,
+                        },
+                    },
+                }
+            ],
+        }
+    return providers
+
+
+def _required(get, name: str) -> str:
+    value = get(name)
+    if not value:
+        # Imported here: this module is loaded while settings are being read.
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Single sign-on is half configured: set {name}.")
+    return value

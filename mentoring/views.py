@@ -1,0 +1,72 @@
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mentoring.permissions import can_view_reports
+from schemes.models import Role
+from schemes.selectors import memberships_for_user
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """The landing page; signed in, what this person can do in each of their roles."""
+    if not request.user.is_authenticated:
+        return render(request, "home_anonymous.html")
+    memberships = list(memberships_for_user(request.user))
+    return render(
+        request,
+        "home.html",
+        {
+            "coordinating": [m.scheme for m in memberships if m.role == Role.COORDINATOR],
+            "participating": [m for m in memberships if m.role != Role.COORDINATOR],
+            "can_view_reports": can_view_reports(request.user),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def health(request):
+    """200 when the database and (if configured) the broker answer, 503 otherwise.
+
+    For load balancers and ``docker compose``: it names each component's state and
+    never the reason in detail, which goes to the log.
+    """
+    checks = {"database": _check_database()}
+    if settings.REDIS_URL:
+        checks["broker"] = _check_broker(settings.REDIS_URL)
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return "unavailable"
+    return "ok"
+
+
+def _check_broker(url: str) -> str:
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        logger.exception("Health check: the broker did not answer")
+        return "unavailable"
+    finally:
+        client.close()
+    return "ok"
