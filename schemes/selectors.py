@@ -7,8 +7,10 @@ from schemes.models import Membership, Role, Scheme
 
 def memberships_for_user(user) -> QuerySet[Membership]:
     """Every role ``user`` holds, with its scheme, in one query."""
-    return Membership.objects.filter(user=user).select_related("scheme").order_by(
-        "scheme__name", "role"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("scheme")
+        .order_by("scheme__name", "role")
     )
 
 

@@ -1,9 +1,18 @@
 """Fixtures shared by the whole suite: one person for each role around one scheme."""
 
 import pytest
+from django.core.cache import cache
 
 from schemes.models import Role
 from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -55,3 +64,17 @@ def outsider(db):
 @pytest.fixture
 def site_admin(db):
     return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis that ``REDIS_URL`` names; tests that need a live one skip without it
+    (a laptop with no services), and fail in CI, where it must be there."""
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set REDIS_URL")
+        pytest.skip("REDIS_URL is not set: no Redis to test against")
+    return url

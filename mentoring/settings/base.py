@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 
+from mentoring.schedules import BEAT_SCHEDULE
 from mentoring.sso import socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -226,7 +227,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the product is declared in mentoring/schedules.py.
-from mentoring.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- Logging ----------------------------------------------------------------------
 

@@ -17,3 +17,7 @@ STORAGES = {
 # Each test run gets its own cache keys, so rate-limit counters never leak between runs
 # sharing one Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files from the app folders, as in development: the suite never runs
+# collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

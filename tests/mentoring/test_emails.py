@@ -1,0 +1,66 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from mentoring.emails import render_email
+from mentoring.tasks import send_welcome_email
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_welcome_email_has_a_text_and_an_html_part_with_the_site_link(settings):
+    settings.SITE_URL = "https://mentoring.example.org"
+    user = UserFactory(name="Priya Shah")
+    message = render_email(name="welcome", to=[user.email], context={"user": user})
+    assert message.subject == "[Mentoring] Welcome to Mentoring"
+    assert "Hello Priya," in message.body
+    assert "https://mentoring.example.org/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'href="https://mentoring.example.org/"' in html
+
+
+def test_welcome_task_sends_one_message_to_the_person():
+    user = UserFactory()
+    assert send_welcome_email.delay(user.pk).get() is True
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [user.email]
+
+
+def test_welcome_task_sends_nothing_for_a_deactivated_account():
+    user = UserFactory(is_active=False)
+    assert send_welcome_email.delay(user.pk).get() is False
+    assert mail.outbox == []
+
+
+def _confirm(client, address):
+    from allauth.account.models import EmailConfirmationHMAC
+
+    key = EmailConfirmationHMAC(address).key
+    return client.post(f"/accounts/confirm-email/{key}/")
+
+
+def test_confirming_the_first_address_sends_the_welcome_once(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(client, address)
+    address.refresh_from_db()
+    assert address.verified
+    assert [m.subject for m in mail.outbox] == ["[Mentoring] Welcome to Mentoring"]
+
+
+def test_confirming_a_second_address_sends_no_second_welcome(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()  # already has a verified address
+    second = EmailAddress.objects.create(user=user, email="second@example.org")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(client, second)
+    second.refresh_from_db()
+    assert second.verified
+    assert not any("Welcome" in m.subject for m in mail.outbox)

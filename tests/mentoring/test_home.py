@@ -1,0 +1,107 @@
+import pytest
+from django.urls import reverse
+
+from schemes.models import Role
+from tests.factories import MembershipFactory, SchemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_offered_sign_in_and_sign_up(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("account_login").encode() in response.content
+    assert reverse("account_signup").encode() in response.content
+
+
+def test_coordinator_sees_the_schemes_they_coordinate(client, coordinator, scheme):
+    client.force_login(coordinator)
+    response = client.get("/")
+    assert "Schemes you coordinate" in response.text
+    assert scheme.name in response.text
+    assert "Your mentoring" not in response.text
+    assert "Reports" not in response.text.split("<main")[1]
+
+
+def test_mentee_sees_their_scheme_and_role_but_no_coordinator_section(client, mentee, scheme):
+    client.force_login(mentee)
+    response = client.get("/")
+    assert "Your mentoring" in response.text
+    assert scheme.name in response.text
+    assert "Mentee" in response.text
+    assert "Schemes you coordinate" not in response.text
+
+
+def test_hr_viewer_is_offered_reports(client, hr_viewer):
+    client.force_login(hr_viewer)
+    response = client.get("/")
+    assert "See the schemes' figures" in response.text
+    assert reverse("schemes:reports") in response.text
+
+
+def test_person_with_no_role_is_told_what_happens_next(client, outsider):
+    client.force_login(outsider)
+    response = client.get("/")
+    assert "You are not part of a scheme yet" in response.text
+
+
+def test_one_person_can_hold_several_roles(client, outsider):
+    MembershipFactory(user=outsider, role=Role.MENTEE, scheme__name="Scheme A")
+    MembershipFactory(user=outsider, role=Role.MENTOR, scheme__name="Scheme B")
+    MembershipFactory(user=outsider, role=Role.COORDINATOR, scheme__name="Scheme C")
+    client.force_login(outsider)
+    text = client.get("/").text
+    assert "Schemes you coordinate" in text and "Scheme C" in text
+    assert "Your mentoring" in text and "Scheme A" in text and "Scheme B" in text
+
+
+def test_home_queries_do_not_grow_with_the_number_of_schemes(
+    client, outsider, django_assert_max_num_queries
+):
+    for n in range(30):
+        MembershipFactory(user=outsider, role=[Role.MENTEE, Role.COORDINATOR][n % 2])
+    client.force_login(outsider)
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert response.text.count('class="list-group-item') == 30
+
+
+def test_reports_queries_do_not_grow_with_the_number_of_schemes(
+    client, hr_viewer, django_assert_max_num_queries
+):
+    for _ in range(25):
+        scheme = SchemeFactory()
+        MembershipFactory.create_batch(3, scheme=scheme, role=Role.MENTEE)
+    client.force_login(hr_viewer)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("schemes:reports"))
+    assert response.text.count("<tr>") == 26  # the header and one row per scheme
+
+
+def test_reports_count_each_role(client, hr_viewer, scheme, coordinator, mentor, mentee):
+    MembershipFactory(scheme=scheme, role=Role.MENTEE)
+    client.force_login(hr_viewer)
+    response = client.get(reverse("schemes:reports"))
+    row = next(s for s in response.context["schemes"] if s.pk == scheme.pk)
+    assert (row.coordinator_count, row.mentor_count, row.mentee_count) == (1, 1, 2)
+
+
+def test_scheme_page_names_its_coordinators_and_the_viewers_role(client, mentor, coordinator):
+    client.force_login(mentor)
+    response = client.get(reverse("schemes:detail", kwargs={"slug": "council"}))
+    assert coordinator.email in response.text
+    assert "Your role: Mentor" in response.text
+
+
+def test_every_page_carries_the_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_error_pages_use_the_site_layout(client, outsider):
+    client.force_login(outsider)
+    response = client.get("/schemes/nowhere/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.text
+    assert "Skip to main content" in response.text
