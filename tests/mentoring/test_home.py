@@ -105,3 +105,12 @@ def test_error_pages_use_the_site_layout(client, outsider):
     assert response.status_code == 404
     assert "We couldn't find that page" in response.text
     assert "Skip to main content" in response.text
+
+
+def test_server_error_page_renders_without_a_request_context():
+    # Django renders 500.html with an empty context: the layout must not need one.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "Skip to main content" in html
