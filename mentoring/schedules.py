@@ -1,8 +1,9 @@
 """Every periodic job of the product, in one place.
 
 Celery beat runs with django-celery-beat's ``DatabaseScheduler``, which copies these
-entries into the database at start-up; an administrator can then pause one or change
-its time in the Django admin ("Periodic tasks") without a deployment.
+entries into the database each time it starts. An administrator can pause one in the
+Django admin ("Periodic tasks") and the pause lasts; a changed time lasts only until
+beat restarts, so a lasting change of time is made here.
 """
 
 from celery.schedules import crontab

@@ -14,7 +14,6 @@ from typing import Any
 DEFAULT_SAML_ATTRIBUTES = {
     "uid": "http://schemas.microsoft.com/identity/claims/objectidentifier",
     "email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-    "email_verified": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
     "first_name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
     "last_name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
 }
@@ -27,9 +26,13 @@ def socialaccount_providers(env: Mapping[str, Any]) -> dict[str, Any]:
     """
     get = env.get
     providers: dict[str, Any] = {}
+    # Entra ID vouches for no address (no email_verified claim): the organisation names
+    # the domains its identity provider owns, and addresses there count as confirmed.
+    domains = [d.strip().lower() for d in (get("SSO_VERIFIED_EMAIL_DOMAINS") or "").split(",")]
+    verified_email = [d for d in domains if d]
 
-    client_id = get("OIDC_CLIENT_ID")
-    if client_id:
+    if any(get(name) for name in ("OIDC_CLIENT_ID", "OIDC_SERVER_URL", "OIDC_CLIENT_SECRET")):
+        client_id = _required(get, "OIDC_CLIENT_ID")
         providers["openid_connect"] = {
             "OAUTH_PKCE_ENABLED": True,
             "APPS": [
@@ -41,13 +44,14 @@ def socialaccount_providers(env: Mapping[str, Any]) -> dict[str, Any]:
                     "settings": {
                         "server_url": _required(get, "OIDC_SERVER_URL"),
                         "token_auth_method": "client_secret_post",
+                        "verified_email": verified_email,
                     },
                 }
             ],
         }
 
-    metadata_url = get("SAML_IDP_METADATA_URL")
-    if metadata_url:
+    if any(get(name) for name in ("SAML_IDP_METADATA_URL", "SAML_IDP_ENTITY_ID")):
+        metadata_url = _required(get, "SAML_IDP_METADATA_URL")
         providers["saml"] = {
             "APPS": [
                 {
@@ -56,6 +60,7 @@ def socialaccount_providers(env: Mapping[str, Any]) -> dict[str, Any]:
                     "provider_id": _required(get, "SAML_IDP_ENTITY_ID"),
                     "settings": {
                         "attribute_mapping": DEFAULT_SAML_ATTRIBUTES,
+                        "verified_email": verified_email,
                         "idp": {
                             "entity_id": _required(get, "SAML_IDP_ENTITY_ID"),
                             "metadata_url": metadata_url,

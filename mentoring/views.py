@@ -4,7 +4,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,11 @@ def home(request):
             "can_view_reports": can_view_reports(request.user),
         },
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_GET

@@ -8,6 +8,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Read first: it also loads a .env file in the project folder into the environment.
+from mentoring.settings.base import *  # noqa: F403
+from mentoring.settings.base import ALLOWED_HOSTS, STORAGES, env
+
 REQUIRED = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS")
 
 _missing = [name for name in REQUIRED if not os.environ.get(name)]
@@ -15,9 +19,6 @@ if _missing:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + ", ".join(_missing)
     )
-
-from mentoring.settings.base import *  # noqa: E402, F403
-from mentoring.settings.base import STORAGES, env  # noqa: E402
 
 DEBUG = False
 STORAGES["staticfiles"] = {
@@ -27,7 +28,9 @@ STORAGES["staticfiles"] = {
 # A broker is required here, so tasks always go to the Celery workers.
 CELERY_TASK_ALWAYS_EAGER = False
 
-SITE_URL = env("DJANGO_SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}").rstrip("/")  # noqa: F405
+# By default the first allowed host that names one site ("*" and ".example.org" don't).
+_site_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
+SITE_URL = env("DJANGO_SITE_URL", default=f"https://{_site_host}").rstrip("/")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 

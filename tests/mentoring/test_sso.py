@@ -1,6 +1,9 @@
 """Single sign-on is switched on by environment variables alone (mentoring/sso.py)."""
 
 import pytest
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -125,3 +128,56 @@ def test_callback_and_saml_urls_are_the_ones_the_documentation_gives():
     assert reverse("saml_sls", kwargs={"organization_slug": "council"}) == (
         "/accounts/saml/council/sls/"
     )
+
+
+@pytest.mark.parametrize(
+    ("variables", "missing"),
+    [
+        ({"OIDC_SERVER_URL": "https://idp.example.org"}, "OIDC_CLIENT_ID"),
+        ({"OIDC_CLIENT_SECRET": "secret"}, "OIDC_CLIENT_ID"),
+        ({"SAML_IDP_ENTITY_ID": "https://idp.example.org/"}, "SAML_IDP_METADATA_URL"),
+    ],
+)
+def test_any_half_configuration_is_refused_not_silently_ignored(variables, missing):
+    with pytest.raises(ImproperlyConfigured, match=missing):
+        socialaccount_providers(variables)
+
+
+def test_verified_domains_apply_to_both_protocols():
+    providers = socialaccount_providers(
+        {
+            **OIDC,
+            **SAML,
+            "SSO_VERIFIED_EMAIL_DOMAINS": " Council.example.gov.uk, ,staff.example.org",
+        }
+    )
+    expected = ["council.example.gov.uk", "staff.example.org"]
+    assert providers["openid_connect"]["APPS"][0]["settings"]["verified_email"] == expected
+    assert providers["saml"]["APPS"][0]["settings"]["verified_email"] == expected
+
+
+def test_without_verified_domains_no_address_is_taken_as_confirmed():
+    [app] = socialaccount_providers(OIDC)["openid_connect"]["APPS"]
+    assert app["settings"]["verified_email"] == []
+    assert "email_verified" not in DEFAULT_SAML_ATTRIBUTES
+
+
+def test_an_address_in_a_verified_domain_counts_as_confirmed(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(
+        {**OIDC, "SSO_VERIFIED_EMAIL_DOMAINS": "council.example.gov.uk"}
+    )
+    [app] = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    provider = OpenIDConnectProvider(
+        None,
+        app=SocialApp(
+            provider="openid_connect",
+            **{
+                k: v
+                for k, v in app.items()
+                if k in {"provider_id", "name", "client_id", "secret", "settings"}
+            },
+        ),
+    )
+    adapter = get_adapter()
+    assert adapter.is_email_verified(provider, "jo@council.example.gov.uk")
+    assert not adapter.is_email_verified(provider, "jo@gmail.com")
