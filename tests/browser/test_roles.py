@@ -17,6 +17,8 @@ def _sign_in(page, live_server, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    # Signed in: the home page has loaded before the test goes on.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, ")
 
 
 def test_demo_coordinator_sees_their_scheme_and_opens_it(page, live_server, demo, screenshot):
