@@ -27,9 +27,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file():
-            return candidate
+    """``CHROMIUM_PATH`` when set (and only it), else Debian's Chromium or one on PATH."""
+    chosen = os.environ.get("CHROMIUM_PATH")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -2,6 +2,13 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core import mail
 
 from mentoring.models import User
@@ -81,3 +88,25 @@ def test_repeated_failed_sign_ins_are_rate_limited(client):
     response = client.post("/accounts/login/", {"login": "sam@example.org", "password": PASSWORD})
     assert "Too many failed login attempts" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def _current_totp_code(secret: str) -> str:
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def test_with_two_factor_on_a_password_alone_does_not_sign_in(client):
+    user = UserFactory(email="sam@example.org")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+
+    response = client.post("/accounts/login/", {"login": "sam@example.org", "password": PASSWORD})
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": _current_totp_code(secret)})
+    assert response.url == "/"
+    assert client.session["_auth_user_id"] == str(user.pk)
