@@ -15,8 +15,9 @@ WORKDIR /app
 # Dependencies before the code, so that a change to the code alone reuses this layer.
 # Every dependency ships a manylinux wheel (psycopg2-binary, xmlsec, lxml, numpy,
 # scipy), so the slim image needs no compiler.
-COPY pyproject.toml ./
-RUN pip install "uv>=0.5" && uv pip install --system -r pyproject.toml
+# The exact versions of requirements/production.txt, made from pyproject.toml.
+COPY requirements/production.txt requirements/production.txt
+RUN pip install "uv>=0.5" && uv pip install --system -r requirements/production.txt
 
 RUN groupadd --system app \
     && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app

@@ -9,22 +9,30 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install lock run test lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# uv installs this stack in a few seconds where pip takes half a minute or more;
-# pip is the fallback when uv cannot be had.
-$(INSTALLED): pyproject.toml | $(PY)
+# The exact versions in requirements/dev.txt (made from pyproject.toml by `make lock`),
+# so every machine and CI run tests the same thing. uv installs them in a few seconds
+# where pip takes half a minute or more; pip is the fallback when uv cannot be had.
+$(INSTALLED): requirements/dev.txt | $(PY)
 	@if $(PY) -m pip install --quiet --no-compile --disable-pip-version-check uv; then \
-		$(VENV)/bin/uv pip install --quiet --python $(PY) -r pyproject.toml --extra dev; \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements/dev.txt; \
 	else \
-		$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -e ".[dev]"; \
+		$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -r requirements/dev.txt; \
 	fi
 	@touch $@
 
 install: $(INSTALLED)
+
+# After a change to the dependencies in pyproject.toml: pin their newest versions.
+lock: $(INSTALLED)
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 pyproject.toml \
+		-o requirements/production.txt
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 pyproject.toml \
+		--extra dev -o requirements/dev.txt
 
 run: install
 	$(PY) manage.py migrate --noinput
