@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mentoring.models import User
+from mentoring.services import user_set_report_viewer
 from schemes.models import Role, Scheme
 from schemes.services import membership_add, scheme_create
 
@@ -44,9 +45,7 @@ class Command(BaseCommand):
         admin = people["admin@example.org"]
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
-        hr = people["hr@example.org"]
-        hr.is_report_viewer = True
-        hr.save(update_fields=["is_report_viewer"])
+        user_set_report_viewer(user=people["hr@example.org"], is_report_viewer=True)
 
         coordinator = people["coordinator@example.org"]
         scheme = Scheme.objects.filter(slug=DEMO_SCHEME["slug"]).first()
