@@ -25,7 +25,7 @@ def home(request):
         request,
         "home.html",
         {
-            "coordinating": [m.scheme for m in memberships if m.role == Role.COORDINATOR],
+            "coordinating": [m for m in memberships if m.role == Role.COORDINATOR],
             "participating": [m for m in memberships if m.role != Role.COORDINATOR],
             "can_view_reports": can_view_reports(request.user),
         },
