@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from schemes.models import Membership, Role, Scheme
+from schemes.models import Application, Membership, Role, Scheme
 
 
 def report_viewer_required(view: Callable) -> Callable:
@@ -69,3 +69,54 @@ def get_scheme_for_user(
         raise PermissionDenied("Only the scheme's coordinators can change it.")
     scheme.user_roles = held
     return scheme
+
+
+def get_application_for_user(user, pk: int) -> Application:
+    """The application ``pk`` if it is ``user``'s own; 404 for anyone else, coordinators
+    included (they reach applications through ``get_scheme_application``)."""
+    application = (
+        Application.objects.select_related("scheme", "user")
+        .filter(pk=pk, user=user if user.is_authenticated else None)
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+def get_scheme_application(scheme: Scheme, pk: int) -> Application:
+    """Application ``pk`` of ``scheme`` (loaded for its coordinator by
+    ``get_scheme_for_user``); 404 when it belongs to another scheme."""
+    application = (
+        Application.objects.select_related("scheme", "user", "decided_by")
+        .filter(pk=pk, scheme=scheme)
+        .first()
+    )
+    if application is None:
+        raise Http404("No such application.")
+    return application
+
+
+def can_create_schemes(user) -> bool:
+    """Superusers, people given the "add scheme" permission (for example through a
+    group in the admin), and anyone who already coordinates a scheme."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or user.has_perm("schemes.add_scheme")
+        or Membership.objects.filter(user=user, role=Role.COORDINATOR).exists()
+    )
+
+
+def scheme_creator_required(view: Callable) -> Callable:
+    """Only people who may create schemes; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not can_create_schemes(request.user):
+            raise PermissionDenied("Ask a site administrator for the right to create schemes.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

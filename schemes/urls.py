@@ -1,10 +1,73 @@
 from django.urls import path
 
-from schemes import views
+from schemes.views import core, imports, invitations, questionnaire, review, setup
 
 app_name = "schemes"
 
 urlpatterns = [
-    path("reports/", views.reports_overview, name="reports"),
-    path("schemes/<slug:slug>/", views.scheme_detail, name="detail"),
+    path("reports/", core.reports_overview, name="reports"),
+    # The participant's side.
+    path("my-schemes/", questionnaire.my_schemes, name="my_schemes"),
+    path("invitations/<str:token>/", invitations.invitation_landing, name="invitation"),
+    path("apply/<str:token>/", invitations.open_apply, name="open_apply"),
+    path("applications/<int:pk>/", questionnaire.application_overview, name="application"),
+    path(
+        "applications/<int:pk>/steps/<slug:step>/",
+        questionnaire.questionnaire_step,
+        name="questionnaire_step",
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        questionnaire.application_withdraw,
+        name="application_withdraw",
+    ),
+    # The coordinator's side.
+    path("schemes/new/", setup.scheme_create, name="create"),
+    path("schemes/<slug:slug>/", core.scheme_detail, name="detail"),
+    path("schemes/<slug:slug>/settings/", setup.scheme_edit, name="edit"),
+    path("schemes/<slug:slug>/open-link/", setup.open_link, name="open_link"),
+    path("schemes/<slug:slug>/questions/", setup.questions, name="questions"),
+    path("schemes/<slug:slug>/questions/<int:pk>/", setup.question_edit, name="question_edit"),
+    path(
+        "schemes/<slug:slug>/questions/<int:pk>/delete/",
+        setup.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "schemes/<slug:slug>/questions/<int:pk>/move/",
+        setup.question_move,
+        name="question_move",
+    ),
+    path("schemes/<slug:slug>/invitations/", invitations.invitation_list, name="invitations"),
+    path(
+        "schemes/<slug:slug>/invitations/upload/",
+        invitations.invitation_upload,
+        name="invitations_upload",
+    ),
+    path(
+        "schemes/<slug:slug>/invitations/<int:pk>/resend/",
+        invitations.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "schemes/<slug:slug>/invitations/<int:pk>/revoke/",
+        invitations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("schemes/<slug:slug>/applications/", review.application_list, name="applications"),
+    path(
+        "schemes/<slug:slug>/applications/import/",
+        imports.application_import,
+        name="applications_import",
+    ),
+    path(
+        "schemes/<slug:slug>/applications/import/template.csv",
+        imports.application_import_template,
+        name="applications_import_template",
+    ),
+    path(
+        "schemes/<slug:slug>/applications/<int:pk>/",
+        review.application_detail,
+        name="application_detail",
+    ),
 ]

@@ -3,8 +3,15 @@
 import pytest
 from django.core.cache import cache
 
-from schemes.models import Role
-from tests.factories import MembershipFactory, SchemeFactory, UserFactory
+from schemes.models import Application, Role
+from tests.factories import (
+    ApplicationFactory,
+    CustomQuestionFactory,
+    InvitationFactory,
+    MembershipFactory,
+    SchemeFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +85,61 @@ def redis_url():
             pytest.fail("CI must set REDIS_URL")
         pytest.skip("REDIS_URL is not set: no Redis to test against")
     return url
+
+
+@pytest.fixture
+def mentee_application(scheme, mentee):
+    """The mentee's own submitted application to ``scheme``."""
+    return ApplicationFactory(
+        scheme=scheme, user=mentee, role=Role.MENTEE, status=Application.Status.SUBMITTED
+    )
+
+
+@pytest.fixture
+def mentor_application(scheme, mentor):
+    """The mentor's own submitted application to ``scheme``."""
+    return ApplicationFactory(
+        scheme=scheme, user=mentor, role=Role.MENTOR, status=Application.Status.SUBMITTED
+    )
+
+
+@pytest.fixture
+def invitation(scheme, coordinator):
+    """A pending invitation to ``scheme`` for someone with no account yet."""
+    return InvitationFactory(
+        scheme=scheme, email="invitee@example.org", role=Role.MENTEE, invited_by=coordinator
+    )
+
+
+@pytest.fixture
+def question(scheme):
+    """One of the scheme's own questions, a weighted matching criterion."""
+    return CustomQuestionFactory(
+        scheme=scheme,
+        text="Which team sport do you follow?",
+        kind="single",
+        choices=["Football", "Rugby", "Cricket"],
+        is_matching_criterion=True,
+        weight=5,
+    )
+
+
+@pytest.fixture
+def open_link(scheme):
+    """``scheme`` with its open application link turned on; returns the token."""
+    scheme.open_link_token = "open-link-token"
+    scheme.save(update_fields=["open_link_token"])
+    return scheme.open_link_token
+
+
+def resolve_kwargs(request, kwargs: dict) -> dict:
+    """URL kwargs where "@fixture" or "@fixture.attribute" stands for that fixture's pk or
+    attribute, so that tables of URLs can name objects made by fixtures."""
+    resolved = {}
+    for key, value in kwargs.items():
+        if isinstance(value, str) and value.startswith("@"):
+            fixture, _, attribute = value[1:].partition(".")
+            obj = request.getfixturevalue(fixture)
+            value = getattr(obj, attribute) if attribute else getattr(obj, "pk", obj)
+        resolved[key] = value
+    return resolved

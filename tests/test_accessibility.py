@@ -4,6 +4,7 @@ and CSP checks as allauth's pages (tests/html.py)."""
 import pytest
 from django.urls import reverse
 
+from tests.conftest import resolve_kwargs
 from tests.html import Page, assert_accessible_page
 
 PAGES = [
@@ -17,6 +18,11 @@ PAGES = [
     ("hr_viewer", "schemes:reports", {}, 200),
     ("coordinator", "schemes:reports", {}, 403),
     ("outsider", "schemes:detail", {"slug": "council"}, 404),
+    # --- scheme set-up: create, settings, open link, questions ---
+    # --- invitations and the open application link ---
+    # --- the questionnaire and the participant's pages ---
+    # --- application review ---
+    # --- application import ---
 ]
 
 
@@ -31,6 +37,6 @@ def test_page_is_accessible_and_csp_clean(
 ):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
-    response = client.get(reverse(name, kwargs=kwargs))
+    response = client.get(reverse(name, kwargs=resolve_kwargs(request, kwargs)))
     assert response.status_code == status
     assert_accessible_page(Page(response.content.decode()))

@@ -7,6 +7,8 @@ fails when one of the project's own URL names has no row.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.conftest import resolve_kwargs
+
 ROLES = [
     "anonymous",
     "outsider",
@@ -21,6 +23,8 @@ ROLES = [
 LOGIN = "login"  # a redirect to the sign-in page
 
 # url name, kwargs, {role: expected status}; roles left out expect the "*" entry.
+# A kwarg value "@fixture" or "@fixture.attribute" is read from that fixture (its pk when
+# no attribute is named), e.g. {"pk": "@mentee_application"}; see tests/conftest.py.
 MATRIX = [
     ("home", {}, {"*": 200}),
     ("health", {}, {"*": 200}),
@@ -53,6 +57,11 @@ MATRIX = [
     ("mfa_index", {}, {"anonymous": LOGIN, "*": 200}),
     ("socialaccount_connections", {}, {"anonymous": LOGIN, "*": 200}),
     ("admin:index", {}, {"site_admin": 200, "*": 302}),
+    # --- scheme set-up: create, settings, open link, questions ---
+    # --- invitations and the open application link ---
+    # --- the questionnaire and the participant's pages ---
+    # --- application review ---
+    # --- application import ---
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
@@ -74,7 +83,7 @@ def test_url_role_status(
 ):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=resolve_kwargs(request, kwargs))
     response = client.get(url)
     if expected == LOGIN:
         assert response.status_code == 302

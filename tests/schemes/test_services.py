@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from mentoring.services import user_set_report_viewer
 from schemes.models import Membership, Role
-from schemes.services import membership_add, scheme_create
+from schemes.services.schemes import membership_add, scheme_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

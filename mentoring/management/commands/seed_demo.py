@@ -11,7 +11,7 @@ from django.db import transaction
 from mentoring.models import User
 from mentoring.services import user_set_report_viewer
 from schemes.models import Role, Scheme
-from schemes.services import membership_add, scheme_create
+from schemes.services.schemes import membership_add, scheme_create
 
 DEMO_PASSWORD = "mentoring-demo"
 

@@ -1,0 +1,1 @@
+"""Every change to schemes, invitations, questions and applications, one module each."""

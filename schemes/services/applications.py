@@ -1,0 +1,178 @@
+"""Every change to an application: start, save a step, submit, decide, withdraw."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from schemes import questionnaire
+from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Scheme
+from schemes.services.schemes import membership_add, membership_remove
+from schemes.tasks import send_application_email
+
+
+@transaction.atomic
+def application_start(
+    *, scheme: Scheme, user, role: str, invitation: Invitation | None = None
+) -> Application:
+    """Open (or reopen) ``user``'s application to ``scheme`` as ``role``.
+
+    A draft already started is returned as it is, so that following a link twice
+    resumes. A withdrawn application is reopened as a draft with its answers. Applying
+    outside the window, or again after submitting, is refused with a clear message.
+    """
+    if role not in PARTICIPANT_ROLES:
+        raise ValidationError("People apply as a mentor or a mentee.")
+    application = (
+        Application.objects.select_for_update().filter(scheme=scheme, user=user, role=role).first()
+    )
+    if application is not None and application.status == Application.Status.DRAFT:
+        return application
+    if application is not None and application.status != Application.Status.WITHDRAWN:
+        role_label = application.get_role_display().lower()
+        raise ValidationError(
+            f"You have already applied to {scheme.name} as a {role_label}. You can see "
+            "your application on your schemes page."
+        )
+    problem = scheme.window_problem()
+    if problem:
+        raise ValidationError(problem)
+    if application is None:
+        application = Application(scheme=scheme, user=user, role=role)
+        if role == "mentor":
+            application.capacity = scheme.default_mentor_capacity
+    application.status = Application.Status.DRAFT
+    application.submitted_at = application.decided_at = application.decided_by = None
+    application.decision_reason = ""
+    if invitation is not None:
+        application.invitation = invitation
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_save_step(
+    *, application: Application, step: str, values: dict, answers: dict | None = None
+) -> Application:
+    """Save the answers of one questionnaire step (a draft: nothing else is required
+    yet). ``values`` are model fields, plus ``name`` for the person's own name;
+    ``answers`` are the custom questions' answers by question id."""
+    _lock_editable(application)
+    known = set(questionnaire.STEP_BY_SLUG[step].fields)
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"Fields not on step {step!r}: {', '.join(sorted(unknown))}")
+    values = dict(values)
+    name = values.pop("name", None)
+    if name is not None and name != application.user.name:
+        application.user.name = name
+        application.user.full_clean(validate_unique=False)
+        application.user.save(update_fields=["name"])
+    for field, value in values.items():
+        setattr(application, field, value)
+    if answers is not None:
+        application.answers = {**application.answers, **answers}
+    order = [s.slug for s in questionnaire.STEPS]
+    if not application.last_step or order.index(step) > order.index(application.last_step):
+        application.last_step = step
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, consent: bool) -> Application:
+    """Send a complete draft to the coordinators, recording the consent given with the
+    exact words agreed to. Anything missing is reported, and nothing changes."""
+    _lock_editable(application)
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError("This application has already been submitted.")
+    problem = application.scheme.window_problem()
+    if problem:
+        raise ValidationError(problem)
+    questions = list(application.scheme.questions.all())
+    missing = questionnaire.missing_answers(application, questions)
+    errors = {}
+    if missing:
+        errors["__all__"] = ["Please answer: " + "; ".join(missing) + "."]
+    if not consent:
+        errors["consent"] = ["Please agree to the use of your data so that we can match you."]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    application.consent_text = questionnaire.consent_text(application.scheme)
+    application.consented_at = now
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = now
+    application.full_clean()
+    application.save()
+    transaction.on_commit(lambda: send_application_email.delay(application.pk, "received"))
+    return application
+
+
+def application_approve(*, application: Application, by, reason: str = "") -> Application:
+    """Accept the person into the scheme: they become one of its mentors or mentees."""
+    return _decide(application, Application.Status.APPROVED, by, reason)
+
+
+def application_waitlist(*, application: Application, by, reason: str = "") -> Application:
+    """Keep the person waiting for a place (for example until more mentors join)."""
+    return _decide(application, Application.Status.WAITLISTED, by, reason)
+
+
+def application_decline(*, application: Application, by, reason: str = "") -> Application:
+    """Turn the application down; the person is told, with the reason when one is given."""
+    return _decide(application, Application.Status.DECLINED, by, reason)
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> Application:
+    """The person takes their application back; they leave the scheme's pool."""
+    _lock_editable(application)
+    application.status = Application.Status.WITHDRAWN
+    if application.submitted_at is None:
+        application.submitted_at = timezone.now()
+    application.save()
+    membership_remove(scheme=application.scheme, user=application.user, role=application.role)
+    return application
+
+
+@transaction.atomic
+def _decide(application: Application, status: str, by, reason: str) -> Application:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in Application.DECIDABLE:
+        raise ValidationError(
+            f"A {locked.get_status_display().lower()} application cannot be decided on."
+        )
+    if locked.status == status:
+        raise ValidationError(f"This application is already {locked.get_status_display().lower()}.")
+    application.status = status
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.decision_reason = reason.strip()
+    application.full_clean()
+    application.save()
+    if status == Application.Status.APPROVED:
+        membership_add(scheme=application.scheme, user=application.user, role=application.role)
+    else:
+        membership_remove(scheme=application.scheme, user=application.user, role=application.role)
+    transaction.on_commit(lambda: send_application_email.delay(application.pk, "decided"))
+    return application
+
+
+def _lock_editable(application: Application) -> None:
+    """Re-read the status under a row lock: a decision or a match made meanwhile wins."""
+    status = (
+        Application.objects.select_for_update()
+        .filter(pk=application.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
+        raise ValidationError("This application no longer exists.")
+    application.status = status
+    if status not in Application.EDITABLE:
+        raise ValidationError(
+            f"This application is {application.get_status_display().lower()} and can no "
+            "longer be changed."
+        )

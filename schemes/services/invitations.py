@@ -1,0 +1,226 @@
+"""Every change to invitations: invite one person or a CSV list, resend, revoke, accept."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from schemes.models import Application, Invitation, Membership, Role, Scheme
+from schemes.services.applications import application_start
+from schemes.services.schemes import membership_add
+from schemes.tasks import send_invitation_email
+
+MAX_ROWS = 5000
+ROLE_WORDS = {
+    "mentee": Role.MENTEE,
+    "mentor": Role.MENTOR,
+    "coordinator": Role.COORDINATOR,
+}
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    line: int
+    name: str
+    email: str
+    role: str
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    values: list[str]
+    reason: str
+
+
+@dataclass
+class InvitationPreview:
+    """What an upload would do: the rows that would be invited and those that would not."""
+
+    valid: list[InvitationRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    error: str = ""  # a problem with the whole file
+
+
+def invitation_problem(*, scheme: Scheme, email: str, role: str) -> str:
+    """Why ``email`` cannot be invited to ``scheme`` as ``role``, or "" if it can."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return "not a valid e-mail address"
+    if role not in Role.values:
+        return "the role must be mentee, mentor or coordinator"
+    label = Role(role).label.lower()
+    if Membership.objects.filter(scheme=scheme, user__email__iexact=email, role=role).exists():
+        return f"already a {label} in this scheme"
+    if (
+        Application.objects.filter(scheme=scheme, user__email__iexact=email, role=role)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .exists()
+    ):
+        return f"has already applied as a {label}"
+    pending = Invitation.objects.filter(
+        scheme=scheme, email__iexact=email, role=role, status=Invitation.Status.PENDING
+    ).first()
+    if pending is not None and not pending.is_expired:
+        return f"already invited as a {label}"
+    return ""
+
+
+@transaction.atomic
+def invitation_create(*, scheme: Scheme, email: str, role: str, invited_by, name: str = ""):
+    """Invite one person, and e-mail them the link."""
+    email = email.strip().lower()
+    problem = invitation_problem(scheme=scheme, email=email, role=role)
+    if problem:
+        raise ValidationError({"email": f"{email or 'This address'}: {problem}."})
+    # An expired invitation for the same person and role gives way to the new one.
+    Invitation.objects.filter(
+        scheme=scheme, email__iexact=email, role=role, status=Invitation.Status.PENDING
+    ).update(status=Invitation.Status.REVOKED)
+    invitation = Invitation(
+        scheme=scheme,
+        email=email,
+        name=name.strip(),
+        role=role,
+        invited_by=invited_by,
+        expires_at=_expiry(),
+    )
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
+    """Check every row of a CSV of name, e-mail and role without changing anything.
+
+    A header row is optional (recognised by an "email" column). Rows are rejected for a
+    bad e-mail address, an unknown role, a duplicate in the file, or someone already in
+    the scheme or already invited.
+    """
+    preview = InvitationPreview()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    if not rows:
+        preview.error = "The file is empty: it needs one row per person: name, e-mail, role."
+        return preview
+    columns = {"name": 0, "email": 1, "role": 2}
+    header = [c.strip().lower().replace("-", "") for c in rows[0][1]]
+    if "email" in header:
+        missing = {"name", "email", "role"} - set(header)
+        if missing:
+            preview.error = f"The header has no {', '.join(sorted(missing))} column."
+            return preview
+        columns = {key: header.index(key) for key in columns}
+        rows = rows[1:]
+    if len(rows) > MAX_ROWS:
+        preview.error = f"The file has {len(rows)} rows; upload at most {MAX_ROWS} at a time."
+        return preview
+    seen = set()
+    width = max(columns.values()) + 1
+    for line, row in rows:
+        if len(row) < width:
+            preview.rejected.append(
+                RejectedRow(line, row, "needs three columns: name, e-mail and role")
+            )
+            continue
+        name = row[columns["name"]].strip()
+        email = row[columns["email"]].strip().lower()
+        role = ROLE_WORDS.get(row[columns["role"]].strip().lower(), row[columns["role"]].strip())
+        problem = invitation_problem(scheme=scheme, email=email, role=role)
+        if not problem and (email, role) in seen:
+            problem = "appears more than once in this file"
+        if problem:
+            preview.rejected.append(RejectedRow(line, row, problem))
+            continue
+        seen.add((email, role))
+        preview.valid.append(InvitationRow(line, name, email, role))
+    return preview
+
+
+@transaction.atomic
+def invitations_import(*, scheme: Scheme, text: str, invited_by) -> list[Invitation]:
+    """Invite every valid row of the CSV in one transaction (all or none of them), and
+    e-mail each person. The rows are checked again: the file may have been previewed
+    before someone else changed the scheme."""
+    preview = invitations_preview(scheme=scheme, text=text)
+    if preview.error:
+        raise ValidationError(preview.error)
+    if not preview.valid:
+        raise ValidationError("No row of the file can be invited.")
+    return [
+        invitation_create(
+            scheme=scheme, email=row.email, role=row.role, name=row.name, invited_by=invited_by
+        )
+        for row in preview.valid
+    ]
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send the invitation again, with its link valid for another full period."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            f"This invitation is {invitation.get_status_display().lower()}: it cannot be resent."
+        )
+    invitation.expires_at = _expiry()
+    invitation.save(update_fields=["expires_at", "updated_at"])
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation: its link stops working at once."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            f"This invitation is {invitation.get_status_display().lower()}: it cannot be revoked."
+        )
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Application | None:
+    """``user`` takes up ``invitation``: a coordinator gets the role at once; a mentor
+    or mentee gets a draft application to fill in (returned)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ValidationError("This invitation has been withdrawn by the scheme's coordinators.")
+    if invitation.status == Invitation.Status.ACCEPTED and invitation.accepted_by_id != user.pk:
+        raise ValidationError("This invitation has already been used.")
+    if invitation.status == Invitation.Status.PENDING and invitation.is_expired:
+        raise ValidationError(
+            "This invitation has expired. Ask the scheme's coordinators to send it again."
+        )
+    if not user.emailaddress_set.filter(email__iexact=invitation.email).exists() and (
+        user.email.lower() != invitation.email.lower()
+    ):
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}. Sign in with that address to use it."
+        )
+    application = None
+    if invitation.role == Role.COORDINATOR:
+        membership_add(scheme=invitation.scheme, user=user, role=Role.COORDINATOR)
+    else:
+        application = application_start(
+            scheme=invitation.scheme, user=user, role=invitation.role, invitation=invitation
+        )
+    if invitation.status == Invitation.Status.PENDING:
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    return application
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)

@@ -1,0 +1,102 @@
+"""Every change to schemes and memberships."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from schemes.models import Membership, Role, Scheme, new_token
+
+# The fields a coordinator sets on the scheme's settings page.
+SETTINGS_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "applications_open_on",
+    "applications_close_on",
+    "programme_months",
+    "rhythm",
+    "session_count",
+    "default_mentor_capacity",
+    "prefer_other_department",
+    "max_gap_weeks",
+    "retention_months",
+    "development_areas",
+    "locations",
+    "departments",
+    "grades",
+)
+
+
+@transaction.atomic
+def scheme_create(*, name: str, coordinator, description: str = "", slug: str = "", **settings):
+    """Create a scheme with ``coordinator`` as its first coordinator. ``settings`` are
+    any of ``SETTINGS_FIELDS``; the rest keep their defaults."""
+    unknown = set(settings) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
+    scheme = Scheme(name=name, description=description, slug=slug or _unique_slug(name), **settings)
+    if scheme.rhythm != "fixed":
+        scheme.session_count = None
+    scheme.full_clean()
+    scheme.save()
+    membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, scheme: Scheme, **settings) -> Scheme:
+    """Change a scheme's settings (any of ``SETTINGS_FIELDS``); its address stays."""
+    unknown = set(settings) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
+    for field, value in settings.items():
+        setattr(scheme, field, value)
+    if scheme.rhythm != "fixed":
+        scheme.session_count = None
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def scheme_open_link_enable(*, scheme: Scheme) -> Scheme:
+    """Give the scheme an open application link (a new one each time, so that turning
+    it off and on again retires the old address)."""
+    scheme.open_link_token = new_token()
+    scheme.save(update_fields=["open_link_token", "updated_at"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_open_link_disable(*, scheme: Scheme) -> Scheme:
+    """Retire the scheme's open application link."""
+    scheme.open_link_token = None
+    scheme.save(update_fields=["open_link_token", "updated_at"])
+    return scheme
+
+
+@transaction.atomic
+def membership_add(*, scheme: Scheme, user, role: str) -> Membership:
+    """Give ``user`` the ``role`` in ``scheme``; adding a role they hold already is a
+    no-op that returns the existing membership."""
+    existing = Membership.objects.filter(scheme=scheme, user=user, role=role).first()
+    if existing:
+        return existing
+    membership = Membership(scheme=scheme, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, scheme: Scheme, user, role: str) -> bool:
+    """Take the ``role`` in ``scheme`` away from ``user``; returns whether they had it."""
+    deleted, _ = Membership.objects.filter(scheme=scheme, user=user, role=role).delete()
+    return bool(deleted)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "scheme"
+    slug, n = base, 2
+    while Scheme.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
