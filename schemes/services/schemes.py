@@ -94,9 +94,13 @@ def membership_remove(*, scheme: Scheme, user, role: str) -> bool:
     return bool(deleted)
 
 
+# Slugs that a scheme's address would share with another page ("schemes/new/").
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "scheme"
     slug, n = base, 2
-    while Scheme.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Scheme.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug

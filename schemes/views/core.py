@@ -1,25 +1,67 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.permissions import get_scheme_for_user, report_viewer_required
-from schemes.models import Role
+from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Role, Scheme
 from schemes.selectors import scheme_coordinators, schemes_with_counts
 
 
 @login_required
 def scheme_detail(request, slug):
-    """A scheme's page, for anyone who holds a role in it."""
+    """A scheme's page, for anyone who holds a role in it: the coordinators' hub with
+    its settings, figures and links; for mentors and mentees, their own applications."""
     scheme = get_scheme_for_user(request.user, slug)
-    return render(
-        request,
-        "schemes/detail.html",
-        {
-            "scheme": scheme,
-            "coordinators": scheme_coordinators(scheme),
-            "is_coordinator": Role.COORDINATOR in scheme.user_roles,
-            "my_roles": [Role(role).label for role in Role if role in scheme.user_roles],
+    is_coordinator = Role.COORDINATOR in scheme.user_roles
+    context = {
+        "scheme": scheme,
+        "coordinators": scheme_coordinators(scheme),
+        "is_coordinator": is_coordinator,
+        "my_roles": [Role(role).label for role in Role if role in scheme.user_roles],
+        "my_applications": [],
+    }
+    if scheme.user_roles & PARTICIPANT_ROLES:
+        context["my_applications"] = list(
+            Application.objects.filter(scheme=scheme, user=request.user).order_by("role")
+        )
+    if is_coordinator:
+        context.update(
+            application_counts=_application_counts(scheme),
+            pending_invitations=Invitation.objects.filter(
+                scheme=scheme,
+                status=Invitation.Status.PENDING,
+                expires_at__gt=timezone.now(),
+            ).count(),
+            open_link_url=(
+                request.build_absolute_uri(
+                    reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})
+                )
+                if scheme.open_link_token
+                else ""
+            ),
+        )
+    return render(request, "schemes/detail.html", context)
+
+
+def _application_counts(scheme: Scheme) -> dict:
+    """How many of the scheme's applications are in each status, counted in one query:
+    ``{"total": n, "by_status": [(status, label, n), ...]}``."""
+    counts = Application.objects.filter(scheme=scheme).aggregate(
+        total=Count("pk"),
+        **{
+            f"n_{status.value}": Count("pk", filter=Q(status=status))
+            for status in Application.Status
         },
     )
+    return {
+        "total": counts["total"],
+        "by_status": [
+            (status.value, status.label, counts[f"n_{status.value}"])
+            for status in Application.Status
+        ],
+    }
 
 
 @report_viewer_required
