@@ -19,6 +19,21 @@ class AccountAdapter(DefaultAccountAdapter):
             user_welcome(user=email_address.user)
         return confirmed
 
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if self.is_email_verified(request, user.email):
+            # Signed up with the address an invitation link was sent to (the invitation
+            # page stashes it): allauth marks it verified with no confirmation e-mail, so
+            # ``confirm_email`` never runs to welcome them.
+            if commit:
+                user_welcome(user=user)
+        else:
+            # The stashed address counts only for an account made with it: someone who
+            # was forwarded an invitation link and signs up with their own address must
+            # confirm that address, and must not take the invited one.
+            self.unstash_verified_email(request)
+        return user
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):

@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from schemes.services.schemes import membership_add
 from schemes.tasks import send_invitation_email
 
 MAX_ROWS = 5000
+BATCH_SIZE = 500
 ROLE_WORDS = {
     "mentee": Role.MENTEE,
     "mentor": Role.MENTOR,
@@ -48,29 +50,61 @@ class InvitationPreview:
     error: str = ""  # a problem with the whole file
 
 
-def invitation_problem(*, scheme: Scheme, email: str, role: str) -> str:
-    """Why ``email`` cannot be invited to ``scheme`` as ``role``, or "" if it can."""
+@dataclass(frozen=True)
+class _Taken:
+    """Who already holds, has applied for or has a live invitation to each role of a
+    scheme, as (lower-case e-mail, role) pairs: read once, so that checking a file of
+    thousands of rows costs three queries rather than three a row."""
+
+    members: frozenset[tuple[str, str]]
+    applied: frozenset[tuple[str, str]]
+    invited: frozenset[tuple[str, str]]
+
+
+def _taken(scheme: Scheme, email: str | None = None) -> _Taken:
+    members = Membership.objects.filter(scheme=scheme)
+    applied = Application.objects.filter(scheme=scheme).exclude(status=Application.Status.WITHDRAWN)
+    invited = Invitation.objects.filter(
+        scheme=scheme, status=Invitation.Status.PENDING, expires_at__gt=timezone.now()
+    )
+    if email is not None:
+        members = members.filter(user__email__iexact=email)
+        applied = applied.filter(user__email__iexact=email)
+        invited = invited.filter(email__iexact=email)
+
+    def pairs(rows):
+        return frozenset((address.lower(), role) for address, role in rows)
+
+    return _Taken(
+        members=pairs(members.values_list("user__email", "role")),
+        applied=pairs(applied.values_list("user__email", "role")),
+        invited=pairs(invited.values_list("email", "role")),
+    )
+
+
+def _problem(email: str, role: str, taken: _Taken) -> str:
     try:
         validate_email(email)
     except ValidationError:
         return "not a valid e-mail address"
+    if len(email) > Invitation._meta.get_field("email").max_length:
+        return "not a valid e-mail address (it is too long)"
     if role not in Role.values:
         return "the role must be mentee, mentor or coordinator"
     label = Role(role).label.lower()
-    if Membership.objects.filter(scheme=scheme, user__email__iexact=email, role=role).exists():
+    key = (email.lower(), role)
+    if key in taken.members:
         return f"already a {label} in this scheme"
-    if (
-        Application.objects.filter(scheme=scheme, user__email__iexact=email, role=role)
-        .exclude(status=Application.Status.WITHDRAWN)
-        .exists()
-    ):
+    if key in taken.applied:
         return f"has already applied as a {label}"
-    pending = Invitation.objects.filter(
-        scheme=scheme, email__iexact=email, role=role, status=Invitation.Status.PENDING
-    ).first()
-    if pending is not None and not pending.is_expired:
+    if key in taken.invited:
         return f"already invited as a {label}"
     return ""
+
+
+def invitation_problem(*, scheme: Scheme, email: str, role: str) -> str:
+    """Why ``email`` cannot be invited to ``scheme`` as ``role``, or "" if it can."""
+    return _problem(email, role, _taken(scheme, email=email))
 
 
 @transaction.atomic
@@ -124,17 +158,21 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
         preview.error = f"The file has {len(rows)} rows; upload at most {MAX_ROWS} at a time."
         return preview
     seen = set()
+    taken = _taken(scheme)
     width = max(columns.values()) + 1
+    name_length = Invitation._meta.get_field("name").max_length
     for line, row in rows:
         if len(row) < width:
             preview.rejected.append(
                 RejectedRow(line, row, "needs three columns: name, e-mail and role")
             )
             continue
-        name = row[columns["name"]].strip()
+        name = " ".join(row[columns["name"]].split())
         email = row[columns["email"]].strip().lower()
         role = ROLE_WORDS.get(row[columns["role"]].strip().lower(), row[columns["role"]].strip())
-        problem = invitation_problem(scheme=scheme, email=email, role=role)
+        problem = _problem(email, role, taken)
+        if not problem and len(name) > name_length:
+            problem = f"the name is longer than {name_length} characters"
         if not problem and (email, role) in seen:
             problem = "appears more than once in this file"
         if problem:
@@ -155,12 +193,40 @@ def invitations_import(*, scheme: Scheme, text: str, invited_by) -> list[Invitat
         raise ValidationError(preview.error)
     if not preview.valid:
         raise ValidationError("No row of the file can be invited.")
-    return [
-        invitation_create(
-            scheme=scheme, email=row.email, role=row.role, name=row.name, invited_by=invited_by
+    wanted = {(row.email, row.role) for row in preview.valid}
+    # An expired invitation for the same person and role gives way to the new one (the
+    # preview refused every row with a live one, so any pending one left has expired).
+    stale = [
+        pk
+        for pk, email, role in Invitation.objects.filter(
+            scheme=scheme, status=Invitation.Status.PENDING
+        ).values_list("pk", "email", "role")
+        if (email.lower(), role) in wanted
+    ]
+    for start in range(0, len(stale), BATCH_SIZE):
+        Invitation.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).update(
+            status=Invitation.Status.REVOKED
+        )
+    expires_at = _expiry()
+    invitations = [
+        Invitation(
+            scheme=scheme,
+            email=row.email,
+            name=row.name,
+            role=row.role,
+            invited_by=invited_by,
+            expires_at=expires_at,
         )
         for row in preview.valid
     ]
+    for invitation in invitations:
+        # Uniqueness was checked for the whole file above (and the database constraint
+        # still guards against a concurrent invitation); skip a query per row.
+        invitation.full_clean(validate_unique=False, validate_constraints=False)
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
+    for invitation in invitations:
+        transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
+    return invitations
 
 
 @transaction.atomic
@@ -188,25 +254,34 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def invitation_acceptance_problem(*, invitation: Invitation, user=None) -> str:
+    """Why ``user`` cannot take up ``invitation`` now, or "" if they can. Without a
+    signed-in ``user``, only whether the invitation can still be used at all."""
+    signed_in = user is not None and user.is_authenticated
+    if invitation.status == Invitation.Status.REVOKED:
+        return "This invitation has been withdrawn by the scheme's coordinators."
+    if invitation.status == Invitation.Status.ACCEPTED and (
+        not signed_in or invitation.accepted_by_id != user.pk
+    ):
+        return "This invitation has already been used."
+    if invitation.status == Invitation.Status.PENDING and invitation.is_expired:
+        return "This invitation has expired. Ask the scheme's coordinators to send it again."
+    if signed_in and not _has_address(user, invitation.email):
+        return (
+            f"This invitation was sent to {invitation.email}. Sign in with that address to use it."
+        )
+    return ""
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Application | None:
     """``user`` takes up ``invitation``: a coordinator gets the role at once; a mentor
-    or mentee gets a draft application to fill in (returned)."""
+    or mentee gets a draft application to fill in (returned). Following the link again
+    later resumes the same draft."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status == Invitation.Status.REVOKED:
-        raise ValidationError("This invitation has been withdrawn by the scheme's coordinators.")
-    if invitation.status == Invitation.Status.ACCEPTED and invitation.accepted_by_id != user.pk:
-        raise ValidationError("This invitation has already been used.")
-    if invitation.status == Invitation.Status.PENDING and invitation.is_expired:
-        raise ValidationError(
-            "This invitation has expired. Ask the scheme's coordinators to send it again."
-        )
-    if not user.emailaddress_set.filter(email__iexact=invitation.email).exists() and (
-        user.email.lower() != invitation.email.lower()
-    ):
-        raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Sign in with that address to use it."
-        )
+    problem = invitation_acceptance_problem(invitation=invitation, user=user)
+    if problem:
+        raise ValidationError(problem)
     application = None
     if invitation.role == Role.COORDINATOR:
         membership_add(scheme=invitation.scheme, user=user, role=Role.COORDINATOR)
@@ -220,6 +295,12 @@ def invitation_accept(*, invitation: Invitation, user) -> Application | None:
         invitation.accepted_by = user
         invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     return application
+
+
+def _has_address(user, email: str) -> bool:
+    return user.email.lower() == email.lower() or (
+        user.emailaddress_set.filter(email__iexact=email, verified=True).exists()
+    )
 
 
 def _expiry():

@@ -1,27 +1,326 @@
-"""Being written: see the issue."""
+"""Invitations: the coordinator's list, single and CSV invitations, resend and revoke;
+the page an invitation's link opens; and a scheme's open application link."""
 
-from django.http import Http404
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from mentoring.permissions import get_scheme_for_user
+from schemes.forms.invitations import (
+    ApplyForm,
+    InvitationConfirmForm,
+    InvitationForm,
+    InvitationUploadForm,
+)
+from schemes.models import Application, Invitation, ParticipantRole, Role, Scheme
+from schemes.questionnaire import first_unfinished_step
+from schemes.selectors import scheme_coordinators
+from schemes.services import invitations as services
+from schemes.services.applications import application_start
+
+PAGE_SIZE = 50
+STATES = [
+    ("pending", "Pending"),
+    ("accepted", "Accepted"),
+    ("revoked", "Revoked"),
+    ("expired", "Expired"),
+]
 
 
-def invitation_landing(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+# --- reads ------------------------------------------------------------------------------
 
 
-def open_apply(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+def _state_filters() -> dict[str, Q]:
+    now = timezone.now()
+    return {
+        "pending": Q(status=Invitation.Status.PENDING, expires_at__gt=now),
+        "accepted": Q(status=Invitation.Status.ACCEPTED),
+        "revoked": Q(status=Invitation.Status.REVOKED),
+        "expired": Q(status=Invitation.Status.PENDING, expires_at__lte=now),
+    }
 
 
-def invitation_list(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+def scheme_invitations(scheme: Scheme, state: str = "") -> QuerySet[Invitation]:
+    """``scheme``'s invitations, newest first, in one ``state`` (see ``STATES``) or all."""
+    invitations = Invitation.objects.filter(scheme=scheme).order_by("-created_at", "-pk")
+    if state:
+        invitations = invitations.filter(_state_filters()[state])
+    return invitations
 
 
-def invitation_upload(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+def invitation_counts(scheme: Scheme) -> dict[str, int]:
+    """How many of ``scheme``'s invitations are in each state, and in all, in one query."""
+    return Invitation.objects.filter(scheme=scheme).aggregate(
+        all=Count("pk"),
+        **{state: Count("pk", filter=q) for state, q in _state_filters().items()},
+    )
 
 
-def invitation_resend(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+# --- the coordinator's side --------------------------------------------------------------
 
 
-def invitation_revoke(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request, slug):
+    """The scheme's invitations with a form to invite one more person."""
+    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                scheme=scheme, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}. The link works until "
+                f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+            )
+            return redirect("schemes:invitations", slug=scheme.slug)
+    state = request.GET.get("state", "")
+    if state not in dict(STATES):
+        state = ""
+    page = Paginator(scheme_invitations(scheme, state), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = invitation_counts(scheme)
+    return render(
+        request,
+        "schemes/invitations/list.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "page": page,
+            "state": state,
+            "state_label": dict(STATES).get(state, ""),
+            "filters": [("", "All", counts["all"])]
+            + [(value, label, counts[value]) for value, label in STATES],
+            "total": counts["all"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_upload(request, slug):
+    """Invite a list of people from a CSV file: upload, preview, then confirm."""
+    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        confirm = InvitationConfirmForm(request.POST)
+        try:
+            if not confirm.is_valid():
+                raise ValidationError("The list was lost on the way. Please upload the file again.")
+            invitations = services.invitations_import(
+                scheme=scheme, text=confirm.cleaned_data["csv_text"], invited_by=request.user
+            )
+        except ValidationError as error:
+            messages.error(
+                request, " ".join(error.messages) + " Nobody was invited: check the file."
+            )
+            return redirect("schemes:invitations_upload", slug=scheme.slug)
+        count = len(invitations)
+        messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
+        return redirect("schemes:invitations", slug=scheme.slug)
+
+    form = InvitationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        preview = services.invitations_preview(scheme=scheme, text=text)
+        if preview.error:
+            form.add_error("file", preview.error)
+        else:
+            return render(
+                request,
+                "schemes/invitations/preview.html",
+                {
+                    "scheme": scheme,
+                    "preview": preview,
+                    "confirm": InvitationConfirmForm(initial={"csv_text": text}),
+                },
+            )
+    return render(request, "schemes/invitations/upload.html", {"scheme": scheme, "form": form})
+
+
+def _scheme_invitation(request, slug: str, pk: int) -> Invitation:
+    """Invitation ``pk`` of scheme ``slug`` for one of its coordinators; 404 otherwise."""
+    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    invitation = Invitation.objects.filter(pk=pk, scheme=scheme).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    invitation.scheme = scheme
+    return invitation
+
+
+def _back_to_list(request, scheme: Scheme):
+    url = reverse("schemes:invitations", kwargs={"slug": scheme.slug})
+    state = request.POST.get("state", "")
+    return redirect(f"{url}?{urlencode({'state': state})}" if state in dict(STATES) else url)
+
+
+@login_required
+def invitation_resend(request, slug, pk):
+    """Send an invitation again, its link valid for a fresh period (POST only)."""
+    # The objects are loaded first, so that people with no access get 404, not 405.
+    invitation = _scheme_invitation(request, slug, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Invitation sent again to {invitation.email}. The link now works until "
+            f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
+        )
+    return _back_to_list(request, invitation.scheme)
+
+
+@login_required
+def invitation_revoke(request, slug, pk):
+    """Withdraw an invitation: its link stops working at once (POST only)."""
+    invitation = _scheme_invitation(request, slug, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The invitation to {invitation.email} is revoked: its link no longer works."
+        )
+    return _back_to_list(request, invitation.scheme)
+
+
+# --- the invited person's side -----------------------------------------------------------
+
+
+def _with_next(url_name: str, next_url: str, **params) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url, **params})}"
+
+
+def _into_questionnaire(application: Application):
+    """Where a participant carries on: the first step not yet saved, or the review."""
+    step = first_unfinished_step(application, list(application.scheme.questions.all()))
+    if step == "review":
+        return redirect("schemes:application", pk=application.pk)
+    return redirect("schemes:questionnaire_step", pk=application.pk, step=step)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_landing(request, token):
+    """The page an invitation's e-mail links to, open to people without an account."""
+    invitation = Invitation.objects.select_related("scheme").filter(token=token).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    scheme = invitation.scheme
+    user = request.user
+    context = {
+        "invitation": invitation,
+        "scheme": scheme,
+        "coordinators": scheme_coordinators(scheme),
+    }
+    unavailable = services.invitation_acceptance_problem(invitation=invitation, user=user)
+    if unavailable and not (user.is_authenticated and invitation.is_usable):
+        # Revoked, expired or used by someone else: say so, and whom to ask.
+        context["problem"] = unavailable
+        context["login_url"] = _with_next("account_login", request.path)
+        return render(request, "schemes/invitations/unavailable.html", context, status=410)
+
+    error = ""
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            application = services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            if application is None:
+                messages.success(request, f"You are now a coordinator of {scheme.name}.")
+                return redirect(scheme)
+            messages.success(
+                request,
+                f"Welcome to {scheme.name}. Your answers are saved at each step, so you can "
+                "stop at any time and carry on later from your schemes page.",
+            )
+            return _into_questionnaire(application)
+    elif user.is_authenticated:
+        error = unavailable
+    else:
+        # The link was e-mailed to this address, so whoever follows it owns the address:
+        # signing up with it needs no second verification e-mail.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+
+    context.update(
+        {
+            "error": error,
+            # Signed in, and the invitation still usable: only the address can be wrong.
+            "wrong_address": bool(unavailable),
+            "accepted_by_me": invitation.status == Invitation.Status.ACCEPTED,
+            "is_coordinator_invitation": invitation.role == Role.COORDINATOR,
+            "signup_url": _with_next("account_signup", request.path, email=invitation.email),
+            "login_url": _with_next("account_login", request.path),
+        }
+    )
+    return render(request, "schemes/invitations/landing.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def open_apply(request, token):
+    """A scheme's open application link: anyone with it may apply as a mentee or mentor."""
+    scheme = Scheme.objects.filter(open_link_token=token).first()
+    if scheme is None:
+        raise Http404("No such link.")
+    user = request.user
+    error = ""
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.path)
+        form = ApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                application = application_start(
+                    scheme=scheme, user=user, role=form.cleaned_data["role"]
+                )
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                return _into_questionnaire(application)
+        else:
+            error = "Choose whether you are applying as a mentee or as a mentor."
+
+    mine = {}
+    if user.is_authenticated:
+        mine = {a.role: a for a in Application.objects.filter(scheme=scheme, user=user)}
+    window_problem = scheme.window_problem()
+    roles = [
+        {"value": role.value, "label": role.label.lower(), "application": mine.get(role.value)}
+        for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
+    ]
+    return render(
+        request,
+        "schemes/invitations/open_apply.html",
+        {
+            "scheme": scheme,
+            "coordinators": scheme_coordinators(scheme),
+            "error": error,
+            "window_problem": window_problem,
+            "roles": roles,
+            "signup_url": _with_next("account_signup", request.path),
+            "login_url": _with_next("account_login", request.path),
+        },
+    )
