@@ -9,24 +9,36 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mentoring.permissions import can_view_reports
-from schemes.models import Role
+from mentoring.permissions import can_create_schemes, can_view_reports
+from schemes import questionnaire
+from schemes.models import Application, Role
 from schemes.selectors import memberships_for_user
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """The landing page; signed in, what this person can do in each of their roles."""
+    """The landing page; signed in, what this person can do in each of their roles, and
+    their applications in progress with what to do next."""
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     memberships = list(memberships_for_user(request.user))
+    coordinating = [m for m in memberships if m.role == Role.COORDINATOR]
+    applications = list(
+        questionnaire.applications_for_user(request.user).filter(status__in=Application.EDITABLE)
+    )
+    for application in applications:
+        if application.status == Application.Status.DRAFT:
+            application.resume_step = questionnaire.resume_step(application)
     return render(
         request,
         "home.html",
         {
-            "coordinating": [m for m in memberships if m.role == Role.COORDINATOR],
+            "coordinating": coordinating,
             "participating": [m for m in memberships if m.role != Role.COORDINATOR],
+            "applications": applications,
+            # A coordinator may create schemes: no need to ask the permission tables.
+            "can_create_schemes": bool(coordinating) or can_create_schemes(request.user),
             "can_view_reports": can_view_reports(request.user),
         },
     )

@@ -6,6 +6,8 @@ one description, so a field added here is asked, checked, shown and imported ali
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
@@ -122,6 +124,17 @@ def required_fields(scheme: Scheme, role: str) -> frozenset[str]:
     return frozenset(fields)
 
 
+# Fields chosen from one of the scheme's own lists, and not asked when it is empty.
+SCHEME_LIST_FIELDS = {"locations": "locations", "avoid_departments": "departments"}
+
+
+def is_asked(scheme: Scheme, field: str) -> bool:
+    """Whether the questionnaire of ``scheme`` asks ``field`` (a choice from one of the
+    scheme's lists is not asked when the list is empty)."""
+    attribute = SCHEME_LIST_FIELDS.get(field)
+    return attribute is None or bool(getattr(scheme, attribute))
+
+
 def questions_for(questions: list[CustomQuestion], role: str) -> list[CustomQuestion]:
     return [question for question in questions if question.asks(role)]
 
@@ -149,19 +162,27 @@ def _is_empty(value) -> bool:
 def missing_answers(application: Application, questions: list[CustomQuestion]) -> list[str]:
     """What still stops ``application`` from being submitted, as readable labels in the
     questionnaire's order (empty when it is complete)."""
+    return [label for _, label in missing_by_step(application, questions)]
+
+
+def missing_by_step(
+    application: Application, questions: list[CustomQuestion]
+) -> list[tuple[str, str]]:
+    """``missing_answers`` with the slug of the step each one is asked on, so that a
+    page can link to where it is answered."""
     required = required_fields(application.scheme, application.role)
     missing = []
     for step in steps_for(application.role, questions):
         for field in step.fields:
             if field in required and _is_empty(field_value(application, field)):
-                missing.append(field_label(field))
+                missing.append((step.slug, field_label(field)))
         if step.slug == "questions":
             for question in questions_for(questions, application.role):
                 if question.required and _is_empty(application.answers.get(str(question.pk))):
-                    missing.append(question.text)
+                    missing.append((step.slug, question.text))
     words = application.descriptive_words
     if words and len(words) != DESCRIPTIVE_WORD_COUNT:
-        missing.append(f"exactly {DESCRIPTIVE_WORD_COUNT} words that describe you")
+        missing.append(("about", f"exactly {DESCRIPTIVE_WORD_COUNT} words that describe you"))
     return missing
 
 
@@ -172,6 +193,23 @@ def first_unfinished_step(application: Application, questions: list[CustomQuesti
         return slugs[0]
     index = slugs.index(application.last_step) + 1
     return slugs[index] if index < len(slugs) else "review"
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    """Every application of ``user``, by scheme, with its scheme and the scheme's
+    questions (to work out where a draft resumes) in three queries whatever their number."""
+    return (
+        Application.objects.filter(user=user)
+        .select_related("scheme")
+        .prefetch_related("scheme__questions")
+        .order_by("scheme__name", "role")
+    )
+
+
+def resume_step(application: Application) -> str:
+    """``first_unfinished_step`` for an application loaded by ``applications_for_user``
+    (its scheme's questions already fetched)."""
+    return first_unfinished_step(application, list(application.scheme.questions.all()))
 
 
 def field_label(field: str) -> str:
@@ -247,6 +285,7 @@ def answer_sections(application: Application, questions: list[CustomQuestion]) -
             answers = [
                 Answer(field_label(field), display_value(application, field), field in required)
                 for field in step.fields
+                if is_asked(application.scheme, field) or field_value(application, field)
             ]
         sections.append(Section(step, answers))
     return sections

@@ -94,9 +94,15 @@ def application_submit(*, application: Application, consent: bool) -> Applicatio
     missing = questionnaire.missing_answers(application, questions)
     errors = {}
     if missing:
-        errors["__all__"] = ["Please answer: " + "; ".join(missing) + "."]
+        errors["__all__"] = [
+            ValidationError("Please answer: " + "; ".join(missing) + ".", code="missing")
+        ]
     if not consent:
-        errors["consent"] = ["Please agree to the use of your data so that we can match you."]
+        errors["consent"] = [
+            ValidationError(
+                "Please agree to the use of your data so that we can match you.", code="consent"
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

@@ -1,19 +1,206 @@
-"""Being written: see the issue."""
+"""The participant's side: their schemes, the questionnaire step by step, the review
+and submission of an application, and withdrawing it.
 
+Every page here is the applicant's own: ``get_application_for_user`` answers 404 to
+anyone else, the scheme's coordinators included (they have the review pages).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mentoring.permissions import get_application_for_user
+from schemes import questionnaire
+from schemes.choices import DESCRIPTIVE_WORD_COUNT
+from schemes.forms.questionnaire import STEP_FORMS, SubmitForm
+from schemes.models import Application
+from schemes.selectors import memberships_for_user, scheme_coordinators
+from schemes.services.applications import application_save_step, application_submit
+from schemes.services.applications import application_withdraw as withdraw_application
+
+SAVED_FOR_LATER = "Your answers are saved. You can carry on where you left off."
 
 
-def my_schemes(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+def my_schemes(request):
+    """Each of the person's applications and roles, with what to do next."""
+    applications = list(questionnaire.applications_for_user(request.user))
+    for application in applications:
+        if application.status == Application.Status.DRAFT:
+            application.resume_step = questionnaire.resume_step(application)
+    applied = {(a.scheme_id, a.role) for a in applications}
+    # Roles that came with an application are shown with it; the rest on their own.
+    memberships = [
+        m for m in memberships_for_user(request.user) if (m.scheme_id, m.role) not in applied
+    ]
+    return render(
+        request,
+        "schemes/questionnaire/my_schemes.html",
+        {"applications": applications, "memberships": memberships},
+    )
 
 
-def application_overview(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_overview(request, pk):
+    """The applicant's answers, where the application stands, and (for a draft) the
+    consent and the button that submits it."""
+    application = get_application_for_user(request.user, pk)
+    questions = list(application.scheme.questions.all())
+    form = None
+    submit_tried = False
+    if application.status == Application.Status.DRAFT:
+        form = SubmitForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST":
+            submit_tried = True
+            if form.is_valid():
+                try:
+                    application_submit(application=application, consent=True)
+                except ValidationError as error:
+                    _add_errors(form, error, skip_codes={"missing"})
+                else:
+                    messages.success(
+                        request,
+                        f"Thank you: your application to {application.scheme.name} is "
+                        "submitted. We have sent you an e-mail to confirm it.",
+                    )
+                    return redirect("schemes:application", pk=application.pk)
+    elif request.method == "POST":
+        messages.info(request, "This application has already been submitted.")
+        return redirect("schemes:application", pk=application.pk)
+    missing = []
+    if application.status == Application.Status.DRAFT:
+        missing = questionnaire.missing_by_step(application, questions)
+    return render(
+        request,
+        "schemes/questionnaire/overview.html",
+        {
+            "application": application,
+            "scheme": application.scheme,
+            "sections": questionnaire.answer_sections(application, questions),
+            "missing": missing,
+            "submit_tried": submit_tried,
+            "form": form,
+            "consent_text": questionnaire.consent_text(application.scheme),
+            "window_problem": application.scheme.window_problem(),
+            "coordinators": scheme_coordinators(application.scheme),
+            "resume_step": questionnaire.first_unfinished_step(application, questions),
+        },
+    )
 
 
-def questionnaire_step(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_step(request, pk, step):
+    """One step of the questionnaire: show what was saved, check and save the answers,
+    then go on to the next step, or back to "my schemes" to finish later."""
+    application = get_application_for_user(request.user, pk)
+    questions = list(application.scheme.questions.all())
+    steps = questionnaire.steps_for(application.role, questions)
+    slugs = [s.slug for s in steps]
+    if step not in slugs:
+        raise Http404("No such step.")
+    if not application.is_editable:
+        messages.info(
+            request,
+            f"This application is {application.get_status_display().lower()}, so its "
+            "answers can no longer be changed.",
+        )
+        return redirect("schemes:application", pk=application.pk)
+    index = slugs.index(step)
+    form_class = STEP_FORMS[step]
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        application=application,
+        questions=questions,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_save_step(
+                application=application,
+                step=step,
+                values=form.step_values(),
+                answers=form.step_answers(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if application.status != Application.Status.DRAFT:
+                messages.success(request, "Your changes are saved.")
+                return redirect("schemes:application", pk=application.pk)
+            if "finish_later" in request.POST:
+                messages.success(request, SAVED_FOR_LATER)
+                return redirect("schemes:my_schemes")
+            if index + 1 < len(steps):
+                return redirect(
+                    "schemes:questionnaire_step", pk=application.pk, step=slugs[index + 1]
+                )
+            return redirect("schemes:application", pk=application.pk)
+    is_draft = application.status == Application.Status.DRAFT
+    return render(
+        request,
+        "schemes/questionnaire/step.html",
+        {
+            "application": application,
+            "scheme": application.scheme,
+            "form": form,
+            "step": steps[index],
+            "steps": steps,
+            "number": index + 1,
+            "previous": steps[index - 1] if index else None,
+            "is_draft": is_draft,
+            "reached": _furthest_step(application, questions, slugs) if is_draft else len(slugs),
+            "word_count": DESCRIPTIVE_WORD_COUNT,
+        },
+    )
 
 
-def application_withdraw(request, *args, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, pk):
+    """Ask for confirmation, then take the application back."""
+    application = get_application_for_user(request.user, pk)
+    if not application.is_editable:
+        messages.info(
+            request,
+            f"This application is {application.get_status_display().lower()}: there is "
+            "nothing to withdraw.",
+        )
+        return redirect("schemes:application", pk=application.pk)
+    if request.method == "POST":
+        try:
+            withdraw_application(application=application)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("schemes:application", pk=application.pk)
+        messages.success(
+            request,
+            f"You have withdrawn your application to {application.scheme.name}. You can "
+            "apply again while applications are open.",
+        )
+        return redirect("schemes:my_schemes")
+    return render(
+        request,
+        "schemes/questionnaire/withdraw.html",
+        {"application": application, "scheme": application.scheme},
+    )
+
+
+def _furthest_step(application: Application, questions, slugs: list[str]) -> int:
+    """The index of the furthest step a draft may go to: the steps saved and the next."""
+    resume = questionnaire.first_unfinished_step(application, questions)
+    return slugs.index(resume) if resume in slugs else len(slugs)
+
+
+def _add_errors(form, error: ValidationError, skip_codes=frozenset()) -> None:
+    """Put a service's errors beside the fields they name (on the form otherwise)."""
+    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, field_errors in errors.items():
+        target = field if field in form.fields else None
+        for field_error in field_errors:
+            if field_error.code not in skip_codes:
+                form.add_error(target, field_error)
