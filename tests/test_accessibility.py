@@ -19,10 +19,53 @@ PAGES = [
     ("coordinator", "schemes:reports", {}, 403),
     ("outsider", "schemes:detail", {"slug": "council"}, 404),
     # --- scheme set-up: create, settings, open link, questions ---
+    ("coordinator", "schemes:detail", {"slug": "council"}, 200),
+    ("mentee", "schemes:detail", {"slug": "council"}, 200),
+    ("coordinator", "schemes:create", {}, 200),
+    ("outsider", "schemes:create", {}, 403),
+    ("coordinator", "schemes:edit", {"slug": "council"}, 200),
+    ("coordinator", "schemes:questions", {"slug": "council"}, 200),
+    ("coordinator", "schemes:question_edit", {"slug": "council", "pk": "@question"}, 200),
+    ("coordinator", "schemes:question_delete", {"slug": "council", "pk": "@question"}, 200),
     # --- invitations and the open application link ---
+    ("coordinator", "schemes:invitations", {"slug": "council"}, 200),
+    ("coordinator", "schemes:invitations_upload", {"slug": "council"}, 200),
+    ("anonymous", "schemes:invitation", {"token": "@invitation.token"}, 200),
+    ("outsider", "schemes:invitation", {"token": "@invitation.token"}, 200),
+    ("anonymous", "schemes:open_apply", {"token": "@open_link"}, 200),
+    ("outsider", "schemes:open_apply", {"token": "@open_link"}, 200),
     # --- the questionnaire and the participant's pages ---
+    ("mentee", "schemes:my_schemes", {}, 200),
+    ("outsider", "schemes:my_schemes", {}, 200),
+    ("coordinator", "schemes:my_schemes", {}, 200),
+    ("mentee", "schemes:application", {"pk": "@mentee_application"}, 200),
+    ("mentee", "schemes:questionnaire_step", {"pk": "@mentee_application", "step": "about"}, 200),
+    ("mentee", "schemes:questionnaire_step", {"pk": "@mentee_application", "step": "work"}, 200),
+    (
+        "mentee",
+        "schemes:questionnaire_step",
+        {"pk": "@mentee_application", "step": "preferences"},
+        200,
+    ),
+    ("mentee", "schemes:questionnaire_step", {"pk": "@mentee_application", "step": "goals"}, 200),
+    ("mentor", "schemes:questionnaire_step", {"pk": "@mentor_application", "step": "offer"}, 200),
+    ("mentee", "schemes:application_withdraw", {"pk": "@mentee_application"}, 200),
     # --- application review ---
+    ("coordinator", "schemes:applications", {"slug": "council"}, 200),
+    (
+        "coordinator",
+        "schemes:application_detail",
+        {"slug": "council", "pk": "@mentee_application"},
+        200,
+    ),
+    (
+        "coordinator",
+        "schemes:application_detail",
+        {"slug": "council", "pk": "@mentor_application"},
+        200,
+    ),
     # --- application import ---
+    ("coordinator", "schemes:applications_import", {"slug": "council"}, 200),
 ]
 
 

@@ -58,10 +58,123 @@ MATRIX = [
     ("socialaccount_connections", {}, {"anonymous": LOGIN, "*": 200}),
     ("admin:index", {}, {"site_admin": 200, "*": 302}),
     # --- scheme set-up: create, settings, open link, questions ---
+    (
+        "schemes:create",
+        {},
+        {
+            "anonymous": LOGIN,
+            "coordinator": 200,
+            "other_coordinator": 200,
+            "site_admin": 200,
+            "*": 403,
+        },
+    ),
+    ("schemes:edit", {"slug": "council"}, {"anonymous": LOGIN, "coordinator": 200, "*": 404}),
+    ("schemes:edit", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # POST only: the scheme is loaded first, so only its coordinators learn the method.
+    ("schemes:open_link", {"slug": "council"}, {"anonymous": LOGIN, "coordinator": 405, "*": 404}),
+    ("schemes:questions", {"slug": "council"}, {"anonymous": LOGIN, "coordinator": 200, "*": 404}),
+    (
+        "schemes:question_edit",
+        {"slug": "council", "pk": "@question"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "schemes:question_edit",
+        {"slug": "council", "pk": 999999},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "schemes:question_delete",
+        {"slug": "council", "pk": "@question"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "schemes:question_move",
+        {"slug": "council", "pk": "@question"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
     # --- invitations and the open application link ---
+    *[
+        (
+            name,
+            kwargs,
+            {
+                "anonymous": LOGIN,
+                "coordinator": status,
+                "*": 404,
+            },
+        )
+        for name, kwargs, status in [
+            ("schemes:invitations", {"slug": "council"}, 200),
+            ("schemes:invitations_upload", {"slug": "council"}, 200),
+            # POST only: the scheme and the invitation are checked before the method.
+            ("schemes:invitation_resend", {"slug": "council", "pk": "@invitation"}, 405),
+            ("schemes:invitation_revoke", {"slug": "council", "pk": "@invitation"}, 405),
+            ("schemes:invitation_resend", {"slug": "council", "pk": 999999}, 404),
+            ("schemes:invitation_revoke", {"slug": "council", "pk": 999999}, 404),
+        ]
+    ],
+    ("schemes:invitations", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # The link in the e-mail and the open link are for anyone who has them.
+    ("schemes:invitation", {"token": "@invitation.token"}, {"*": 200}),
+    ("schemes:invitation", {"token": "no-such-token"}, {"*": 404}),
+    ("schemes:open_apply", {"token": "@open_link"}, {"*": 200}),
+    ("schemes:open_apply", {"token": "no-such-link"}, {"*": 404}),
     # --- the questionnaire and the participant's pages ---
+    ("schemes:my_schemes", {}, {"anonymous": LOGIN, "*": 200}),
+    (
+        "schemes:application",
+        {"pk": "@mentee_application"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
+    (
+        "schemes:questionnaire_step",
+        {"pk": "@mentee_application", "step": "about"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
+    (
+        "schemes:questionnaire_step",
+        {"pk": "@mentee_application", "step": "offer"},  # a mentor's step
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "schemes:questionnaire_step",
+        {"pk": "@mentor_application", "step": "offer"},
+        {"anonymous": LOGIN, "mentor": 200, "*": 404},
+    ),
+    (
+        "schemes:application_withdraw",
+        {"pk": "@mentee_application"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
     # --- application review ---
+    (
+        "schemes:applications",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "schemes:application_detail",
+        {"slug": "council", "pk": "@mentee_application"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "schemes:application_detail",
+        {"slug": "another", "pk": "@mentee_application"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
     # --- application import ---
+    (
+        "schemes:applications_import",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "schemes:applications_import_template",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

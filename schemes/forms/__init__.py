@@ -1,1 +1,1 @@
-"""The forms of schemes, one module per area (setup, invitations, questionnaire, review, imports)."""
+"""The forms of schemes, one module per area: setup, invitations, questionnaire, review."""

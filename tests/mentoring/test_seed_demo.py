@@ -1,19 +1,62 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from mentoring.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
+from mentoring.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from mentoring.models import User
-from schemes.models import Membership, Role, Scheme
+from schemes import demo
+from schemes.choices import DEFAULT_GRADES
+from schemes.models import Application, CustomQuestion, Membership, Role, Scheme
+from schemes.questionnaire import consent_text, first_unfinished_step, missing_answers
 
 pytestmark = pytest.mark.django_db
 
+DEMO_EMAILS = {email for email, _, _ in DEMO_PEOPLE}
+S = Application.Status
 
-def _seed() -> str:
+
+def _seed(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def _sized(name="Bench", mentees=12, mentors=8, seed=1) -> str:
+    return _seed(
+        "--scheme", name, "--mentees", str(mentees), "--mentors", str(mentors), "--seed", str(seed)
+    )
+
+
+def _demo_scheme() -> Scheme:
+    return Scheme.objects.get(slug=DEMO_SCHEME["slug"])
+
+
+def _applications(scheme: Scheme, **filters) -> list[Application]:
+    return list(scheme.applications.filter(**filters).select_related("user", "scheme"))
+
+
+def _snapshot() -> list[tuple]:
+    """Everything the demo writes that a second run could duplicate or change."""
+    return [
+        User.objects.count(),
+        EmailAddress.objects.count(),
+        Scheme.objects.count(),
+        Membership.objects.count(),
+        CustomQuestion.objects.count(),
+        sorted(
+            Application.objects.values_list(
+                "user__email", "role", "status", "last_step", "department", "grade", "answers"
+            )
+        ),
+    ]
+
+
+# The demo accounts -----------------------------------------------------------------------
 
 
 def test_seed_demo_prints_a_login_for_every_role():
@@ -25,15 +68,18 @@ def test_seed_demo_prints_a_login_for_every_role():
 
 def test_seed_demo_is_idempotent():
     _seed()
-    counts = (User.objects.count(), Scheme.objects.count(), Membership.objects.count())
+    before = _snapshot()
     _seed()
-    assert (User.objects.count(), Scheme.objects.count(), Membership.objects.count()) == counts
+    assert _snapshot() == before
 
 
 def test_seed_demo_gives_each_account_its_role():
     _seed()
-    scheme = Scheme.objects.get(slug="council-staff-mentoring")
-    roles = dict(scheme.memberships.values_list("user__email", "role"))
+    roles = dict(
+        _demo_scheme()
+        .memberships.filter(user__email__in=DEMO_EMAILS)
+        .values_list("user__email", "role")
+    )
     assert roles == {
         "coordinator@example.org": Role.COORDINATOR,
         "mentor@example.org": Role.MENTOR,
@@ -59,3 +105,242 @@ def test_seed_demo_restores_a_changed_demo_password(client):
     user.save()
     _seed()
     assert client.login(email="mentee@example.org", password=DEMO_PASSWORD)
+
+
+# The demo scheme's intake ----------------------------------------------------------------
+
+
+def test_demo_scheme_is_open_with_a_councils_sites_departments_and_grades():
+    _seed()
+    scheme = _demo_scheme()
+    today = timezone.localdate()
+    assert scheme.applications_open_on < today < scheme.applications_close_on
+    assert scheme.is_accepting_applications
+    assert {"Council House", "Civic Centre", "Online"} <= set(scheme.locations)
+    assert {"Adult Social Care", "Children's Services", "Housing", "Planning", "Finance"} <= set(
+        scheme.departments
+    )
+    assert scheme.grades == DEFAULT_GRADES
+
+
+def test_demo_scheme_has_two_questions_one_of_them_a_weighted_matching_criterion():
+    _seed()
+    questions = list(_demo_scheme().questions.all())
+    assert len(questions) == 2
+    criteria = [q for q in questions if q.is_matching_criterion]
+    assert len(criteria) == 1
+    assert criteria[0].weight > 0
+    assert criteria[0].kind in CustomQuestion.CHOICE_KINDS
+
+
+def test_demo_scheme_has_at_least_20_mentees_and_12_mentors_from_generated_people():
+    _seed()
+    scheme = _demo_scheme()
+    generated = scheme.applications.exclude(user__email__in=DEMO_EMAILS)
+    assert generated.filter(role=Role.MENTEE).count() >= 20
+    assert generated.filter(role=Role.MENTOR).count() >= 12
+    emails = list(generated.values_list("user__email", flat=True))
+    assert all(email.endswith("@example.org") for email in emails)
+    assert all(name.strip() for name in generated.values_list("user__name", flat=True))
+
+
+def test_demo_applicants_vary_in_department_grade_place_area_and_preference():
+    _seed()
+    complete = _applications(_demo_scheme(), status__in=[S.SUBMITTED, S.APPROVED])
+    assert len({a.department for a in complete}) >= 8
+    assert len({a.grade for a in complete}) >= 6
+    assert len({place for a in complete for place in a.locations}) >= 5
+    assert len({area for a in complete for area in a.areas_wanted + a.areas_offered}) >= 8
+    assert len({a.term for a in complete}) == 2
+    assert len({a.match_preference for a in complete}) >= 2
+    assert len({a.face_to_face for a in complete}) >= 3
+    assert len({a.current_challenges for a in complete if a.is_mentee}) >= 4
+    capacities = {a.capacity for a in complete if a.role == Role.MENTOR}
+    assert capacities <= {1, 2, 3}
+    assert len(capacities) >= 2
+
+
+def test_demo_job_titles_fit_their_department():
+    _seed()
+    for application in _applications(_demo_scheme(), status=S.APPROVED):
+        titles = [title for title, _ in demo.JOBS[application.department]]
+        assert application.job_title in titles, application.department
+
+
+def test_demo_has_drafts_stopped_at_different_steps_with_nothing_after_them():
+    _seed()
+    scheme = _demo_scheme()
+    questions = list(scheme.questions.all())
+    drafts = _applications(scheme, status=S.DRAFT)
+    assert len({d.last_step for d in drafts}) >= 3
+    for draft in drafts:
+        assert draft.submitted_at is None
+        assert draft.consented_at is None
+        assert missing_answers(draft, questions)
+        assert first_unfinished_step(draft, questions) != "review"
+    about_only = next(d for d in drafts if d.last_step == "about")
+    assert about_only.descriptive_words
+    assert about_only.job_title == ""
+
+
+def test_demo_decisions_waitlisted_declined_with_a_reason_and_withdrawn():
+    _seed()
+    scheme = _demo_scheme()
+    assert len(_applications(scheme, status=S.WAITLISTED)) >= 2
+    (declined,) = _applications(scheme, status=S.DECLINED)
+    assert declined.decision_reason
+    assert declined.decided_by.email == "coordinator@example.org"
+    (withdrawn,) = _applications(scheme, status=S.WITHDRAWN)
+    assert withdrawn.submitted_at is not None
+    members = set(scheme.memberships.values_list("user_id", "role"))
+    for application in scheme.applications.all():
+        is_member = (application.user_id, application.role) in members
+        assert is_member == (application.status == S.APPROVED), application.status
+
+
+def test_every_submitted_demo_application_is_complete_valid_and_consented():
+    _seed()
+    scheme = _demo_scheme()
+    questions = list(scheme.questions.all())
+    submitted = _applications(scheme, status__in=[s for s in S.values if s != S.DRAFT])
+    assert submitted
+    for application in submitted:
+        assert missing_answers(application, questions) == []
+        assert application.consent_text == consent_text(scheme)
+        assert application.consented_at == application.submitted_at
+        assert application.created_at < application.submitted_at <= timezone.now()
+        application.full_clean()
+
+
+def test_demo_mentor_and_mentee_have_complete_approved_applications():
+    _seed()
+    scheme = _demo_scheme()
+    questions = list(scheme.questions.all())
+    for email, role in (("mentor@example.org", Role.MENTOR), ("mentee@example.org", Role.MENTEE)):
+        application = scheme.applications.get(user__email=email)
+        assert application.role == role
+        assert application.status == S.APPROVED
+        assert missing_answers(application, questions) == []
+    assert not scheme.applications.filter(user__email="coordinator@example.org").exists()
+
+
+def test_generated_demo_applicants_can_sign_in(client):
+    _seed()
+    email = _demo_scheme().applications.exclude(user__email__in=DEMO_EMAILS)[0].user.email
+    assert client.login(email=email, password=DEMO_PASSWORD)
+    assert EmailAddress.objects.get(email=email).verified
+
+
+def test_seed_demo_says_how_many_applications_the_demo_scheme_has():
+    output = _seed()
+    count = _demo_scheme().applications.count()
+    assert f"{DEMO_SCHEME['name']} has {count} applications" in output
+
+
+# A large scheme for benchmarks -----------------------------------------------------------
+
+
+def test_sized_scheme_has_exactly_the_mentees_and_mentors_asked_for():
+    output = _sized("Bench", mentees=12, mentors=8)
+    scheme = Scheme.objects.get(slug="bench")
+    assert scheme.applications.filter(role=Role.MENTEE).count() == 12
+    assert scheme.applications.filter(role=Role.MENTOR).count() == 8
+    assert set(scheme.applications.values_list("status", flat=True)) <= {S.SUBMITTED, S.APPROVED}
+    assert "created 20 people, 20 applications" in output
+    assert "Bench has 20 applications: 12 from mentees and 8 from mentors" in output
+    assert " s: " in output  # the time taken
+
+
+def test_sized_applications_are_complete_consented_and_valid():
+    _sized("Bench", mentees=12, mentors=8)
+    scheme = Scheme.objects.get(slug="bench")
+    questions = list(scheme.questions.all())
+    assert any(q.is_matching_criterion for q in questions)
+    applications = _applications(scheme)
+    for application in applications:
+        assert missing_answers(application, questions) == []
+        assert application.consent_text == consent_text(scheme)
+        assert application.consented_at is not None
+        assert application.last_step == "questions"
+        assert application.answers
+        application.full_clean()
+    approved = {(a.user_id, a.role) for a in applications if a.status == S.APPROVED}
+    assert approved == set(
+        scheme.memberships.exclude(role=Role.COORDINATOR).values_list("user_id", "role")
+    )
+
+
+def _people(slug: str) -> list[tuple]:
+    """A scheme's applicants as their answers, comparable across schemes."""
+    scheme = Scheme.objects.get(slug=slug)
+    texts = dict(scheme.questions.values_list("pk", "text"))
+    return sorted(
+        (
+            a.user.name,
+            a.user.email.split("@")[0],
+            a.role,
+            a.status,
+            a.job_title,
+            a.department,
+            a.grade,
+            tuple(a.locations),
+            a.responsibilities,
+            a.capacity,
+            tuple(sorted((texts[int(pk)], str(value)) for pk, value in a.answers.items())),
+        )
+        for a in _applications(scheme)
+    )
+
+
+def test_sized_scheme_is_the_same_for_the_same_seed_and_differs_for_another():
+    _sized("First", seed=7)
+    _sized("Second", seed=7)
+    _sized("Third", seed=8)
+    assert _people("first") == _people("second")
+    assert _people("first") != _people("third")
+
+
+def test_sized_scheme_run_again_adds_nothing_and_a_larger_size_tops_it_up():
+    _sized("Bench", mentees=10, mentors=5)
+    first = _people("bench")
+    output = _sized("Bench", mentees=10, mentors=5)
+    assert "created 0 people, 0 applications and 0 memberships" in output
+    assert _people("bench") == first
+    assert Scheme.objects.filter(name="Bench").count() == 1
+
+    _sized("Bench", mentees=15, mentors=5)
+    scheme = Scheme.objects.get(slug="bench")
+    assert scheme.applications.filter(role=Role.MENTEE).count() == 15
+    assert scheme.applications.filter(role=Role.MENTOR).count() == 5
+    assert set(first) <= set(_people("bench"))
+
+
+def _counts(queries) -> tuple[int, int]:
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    return len(queries) - len(inserts), len(inserts)
+
+
+def test_sized_seeding_makes_no_query_per_row():
+    _sized("Warm-up", mentees=1, mentors=1)  # creates the coordinator's account
+    with CaptureQueriesContext(connection) as few:
+        _sized("Few", mentees=5, mentors=3)
+    with CaptureQueriesContext(connection) as many:
+        _sized("Many", mentees=240, mentors=160)
+    assert Scheme.objects.get(slug="many").applications.count() == 400
+    (reads_few, _), (reads_many, inserts_many) = _counts(few), _counts(many)
+    assert reads_many == reads_few
+    # Users, addresses, applications, memberships: 1,100 rows in batches (SQLite takes
+    # only 999 parameters a query, so an application's 60 columns make small batches).
+    assert inserts_many < 1100 / 10
+
+
+def test_sized_scheme_is_coordinated_by_the_demo_coordinator(client):
+    _sized("Bench", mentees=2, mentors=2)
+    scheme = Scheme.objects.get(slug="bench")
+    assert scheme.memberships.get(role=Role.COORDINATOR).user.email == "coordinator@example.org"
+    assert client.login(email="coordinator@example.org", password=DEMO_PASSWORD)
+
+
+def test_sized_mode_refuses_negative_sizes():
+    with pytest.raises(CommandError, match="cannot be negative"):
+        _sized("Bench", mentees=-1)

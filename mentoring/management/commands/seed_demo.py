@@ -1,17 +1,36 @@
-"""Create the demo: one account for each role and a scheme they share.
+"""Create the demo: one account for each role, a scheme they share, and its intake.
 
 Safe to run again: it updates what exists and creates what is missing, and resets the
-demo passwords to the ones it prints.
+demo passwords to the ones it prints. The demo scheme gets its settings, two questions
+of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
+people every time.
+
+``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
+scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
+or approved; run again, it tops the scheme up to those numbers. It writes in bulk, with
+one password hash shared by everyone, so tens of thousands of rows take seconds.
 """
 
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.text import slugify
 
 from mentoring.models import User
 from mentoring.services import user_set_report_viewer
-from schemes.models import Role, Scheme
-from schemes.services.schemes import membership_add, scheme_create
+from schemes import demo, questionnaire
+from schemes.choices import DEFAULT_DEVELOPMENT_AREAS, DEFAULT_GRADES
+from schemes.models import Application, CustomQuestion, Membership, Role, Scheme
+from schemes.services.questions import question_create
+from schemes.services.schemes import membership_add, scheme_create, scheme_update
 
 DEMO_PASSWORD = "mentoring-demo"
 
@@ -34,13 +53,107 @@ DEMO_PEOPLE = [
     ("hr@example.org", "Harper HR", "report viewer (HR), sees every scheme's figures"),
 ]
 
+DEMO_QUESTIONS = [
+    {
+        "text": "When could you usually meet?",
+        "help_text": "Pairs who are free at the same times find it easier to keep meeting.",
+        "kind": CustomQuestion.Kind.MULTIPLE,
+        "choices": ["Early morning", "Lunchtime", "Afternoon", "After work"],
+        "required": True,
+        "is_matching_criterion": True,
+        "weight": 15,
+    },
+    {
+        "text": "Is there anything else you would like the coordinators to know?",
+        "kind": CustomQuestion.Kind.TEXT,
+    },
+]
+
+# The demo's made-up applicants and what became of each: (status, last step saved,
+# the coordinator's reason). Drafts stop at different steps, so the demo shows every
+# stage of the questionnaire.
+DEMO_SEED = 4
+S = Application.Status
+DEMO_MENTEES = (
+    [(S.APPROVED, "", "")] * 9
+    + [(S.SUBMITTED, "", "")] * 7
+    + [(S.WAITLISTED, "", reason) for reason in demo.WAITLIST_REASONS]
+    + [(S.DECLINED, "", demo.DECLINE_REASONS[0]), (S.WITHDRAWN, "", "")]
+    + [(S.DRAFT, step, "") for step in ("", "about", "work", "preferences")]
+)
+DEMO_MENTORS = (
+    [(S.APPROVED, "", "")] * 9
+    + [(S.SUBMITTED, "", "")] * 3
+    + [
+        (S.WAITLISTED, "", "Thank you: we have enough mentors in your department for now."),
+        (S.DRAFT, "work", ""),
+    ]
+)
+DECIDED = frozenset({S.APPROVED, S.WAITLISTED, S.DECLINED})
+
+BATCH = 500
+
+
+def scheme_settings(today) -> dict:
+    """The demo's settings: open now, with a council's sites, departments and grades."""
+    return {
+        "status": Scheme.Status.OPEN,
+        "applications_open_on": today - timedelta(days=21),
+        "applications_close_on": today + timedelta(days=21),
+        "programme_months": 12,
+        "default_mentor_capacity": 2,
+        "prefer_other_department": True,
+        "development_areas": list(DEFAULT_DEVELOPMENT_AREAS),
+        "locations": list(demo.LOCATIONS),
+        "departments": list(demo.DEPARTMENTS),
+        "grades": list(DEFAULT_GRADES),
+    }
+
+
+@dataclass
+class Planned:
+    """One applicant to store, with the status their application has reached."""
+
+    applicant: demo.Applicant
+    status: str
+    last_step: str = ""
+    reason: str = ""  # the coordinator's, for a decision
+    user: User | None = None  # an existing account (the demo mentor and mentee)
+
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo accounts and scheme, then print the logins."
+    help = (
+        "Create or refresh the demo accounts and scheme, then print the logins; with "
+        "--scheme, fill a large scheme with generated applications for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scheme", metavar="NAME", help="The large scheme to fill.")
+        parser.add_argument(
+            "--mentees", type=int, default=600, metavar="N", help="Mentee applications."
+        )
+        parser.add_argument(
+            "--mentors", type=int, default=400, metavar="M", help="Mentor applications."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, metavar="S", help="The same seed, the same people."
+        )
+
+    def handle(self, *args, **options):
+        if options["scheme"]:
+            if options["mentees"] < 0 or options["mentors"] < 0:
+                raise CommandError("--mentees and --mentors cannot be negative.")
+            self._sized(options["scheme"], options["mentees"], options["mentors"], options["seed"])
+        else:
+            self._demo()
+
+    # The demo --------------------------------------------------------------------------
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        people = {email: self._person(email, name) for email, name, _ in DEMO_PEOPLE}
+    def _demo(self):
+        # One hash for every account: hashing is slow on purpose, and they share a password.
+        password_hash = make_password(DEMO_PASSWORD)
+        people = {email: _person(email, name, password_hash) for email, name, _ in DEMO_PEOPLE}
 
         admin = people["admin@example.org"]
         admin.is_staff = admin.is_superuser = True
@@ -48,26 +161,264 @@ class Command(BaseCommand):
         user_set_report_viewer(user=people["hr@example.org"], is_report_viewer=True)
 
         coordinator = people["coordinator@example.org"]
+        settings = scheme_settings(timezone.localdate())
         scheme = Scheme.objects.filter(slug=DEMO_SCHEME["slug"]).first()
         if scheme is None:
-            scheme = scheme_create(coordinator=coordinator, **DEMO_SCHEME)
-        Scheme.objects.filter(pk=scheme.pk).update(status=Scheme.Status.OPEN)
+            scheme = scheme_create(coordinator=coordinator, **DEMO_SCHEME, **settings)
+        else:
+            scheme = scheme_update(scheme=scheme, **settings)
         membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
         membership_add(scheme=scheme, user=people["mentor@example.org"], role=Role.MENTOR)
         membership_add(scheme=scheme, user=people["mentee@example.org"], role=Role.MENTEE)
+        questions = _ensure_questions(scheme)
+
+        generator = _generator(scheme, questions, DEMO_SEED)
+        planned = [
+            Planned(
+                generator.applicant(Role.MENTOR, 0), S.APPROVED, user=people["mentor@example.org"]
+            ),
+            Planned(
+                generator.applicant(Role.MENTEE, 0), S.APPROVED, user=people["mentee@example.org"]
+            ),
+        ]
+        planned += [
+            Planned(generator.applicant(role, n), status, step, reason)
+            for role, plan in ((Role.MENTEE, DEMO_MENTEES), (Role.MENTOR, DEMO_MENTORS))
+            for n, (status, step, reason) in enumerate(plan, start=1)
+        ]
+        store_applications(
+            scheme=scheme,
+            questions=questions,
+            planned=planned,
+            decided_by=coordinator,
+            password_hash=password_hash,
+            validate=True,
+        )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         width = max(len(email) for email, _, _ in DEMO_PEOPLE)
         for email, _, what in DEMO_PEOPLE:
             self.stdout.write(f"  {email:<{width}}  {DEMO_PASSWORD}   {what}")
+        self.stdout.write(_summary(scheme))
 
-    def _person(self, email: str, name: str) -> User:
-        user = User.objects.filter(email__iexact=email).first() or User(email=email)
-        user.name = name
-        user.is_active = True
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+    # A large scheme ----------------------------------------------------------------------
+
+    def _sized(self, name: str, mentees: int, mentors: int, seed: int):
+        started = time.perf_counter()
+        slug = slugify(name)[:70].strip("-_")
+        if not slug:
+            raise CommandError("Give the scheme a name with some letters or digits in it.")
+        password_hash = make_password(DEMO_PASSWORD)
+        with transaction.atomic():
+            coordinator = _account("coordinator@example.org", "Chris Coordinator", password_hash)
+            scheme = Scheme.objects.filter(slug=slug).first()
+            if scheme is None:
+                settings = scheme_settings(timezone.localdate())
+                scheme = scheme_create(name=name, slug=slug, coordinator=coordinator, **settings)
+            membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
+            questions = _ensure_questions(scheme)
+            domain = f"{slug.replace('_', '-')[:40].strip('-')}.example.org"
+            generator = _generator(scheme, questions, seed, email_domain=domain, numbered=True)
+            # Topping up carries on the numbering after the applications already there.
+            have = Counter(
+                dict(scheme.applications.values_list("role").annotate(count=Count("pk")).order_by())
+            )
+            # Three in four approved (so matching has a pool), the rest waiting for review.
+            planned = [
+                Planned(generator.applicant(role, n), S.SUBMITTED if n % 4 == 0 else S.APPROVED)
+                for role, count in ((Role.MENTEE, mentees), (Role.MENTOR, mentors))
+                for n in range(have[role] + 1, count + 1)
+            ]
+            created = store_applications(
+                scheme=scheme,
+                questions=questions,
+                planned=planned,
+                decided_by=coordinator,
+                password_hash=password_hash,
+            )
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {scheme.name} ({scheme.slug}) in {seconds:.1f} s: created "
+                f"{created['users']} people, {created['applications']} applications and "
+                f"{created['memberships']} memberships."
+            )
         )
-        return user
+        self.stdout.write(_summary(scheme))
+        self.stdout.write(f"Its coordinator is coordinator@example.org ({DEMO_PASSWORD}).")
+
+
+def store_applications(
+    *,
+    scheme: Scheme,
+    questions: list[CustomQuestion],
+    planned: list[Planned],
+    decided_by: User,
+    password_hash: str,
+    validate: bool = False,
+) -> Counter:
+    """Write the ``planned`` applicants that are missing: their accounts, verified
+    addresses, applications and, when approved, memberships, each kind in bulk with a
+    fixed number of queries whatever the size. Anyone who already has an application
+    for their role is left as they are, so running again adds nothing."""
+    created = Counter()
+    wanted = [p.applicant.email for p in planned if p.user is None]
+    users = _users_by_email(wanted)
+    new_users = [
+        User(email=p.applicant.email, name=p.applicant.name, password=password_hash)
+        for p in planned
+        if p.user is None and p.applicant.email not in users
+    ]
+    User.objects.bulk_create(new_users, batch_size=BATCH)
+    if any(user.pk is None for user in new_users):  # a database that returns no ids
+        users |= _users_by_email([user.email for user in new_users])
+    else:
+        users |= {user.email: user for user in new_users}
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=users[user.email], email=user.email, verified=True, primary=True)
+            for user in new_users
+        ],
+        batch_size=BATCH,
+    )
+    created["users"] = len(new_users)
+
+    for p in planned:
+        p.user = p.user or users[p.applicant.email]
+    applied = set(Application.objects.filter(scheme=scheme).values_list("user_id", "role"))
+    now = timezone.now()
+    consent = questionnaire.consent_text(scheme)
+    steps = {role: questionnaire.steps_for(role, questions) for role in (Role.MENTOR, Role.MENTEE)}
+    applications = [
+        _application(scheme, steps[p.applicant.role], p, decided_by, consent, now)
+        for p in planned
+        if (p.user.pk, p.applicant.role) not in applied
+    ]
+    if validate:
+        for application in applications:
+            application.full_clean(validate_unique=False, validate_constraints=False)
+    Application.objects.bulk_create(applications, batch_size=BATCH)
+    # The rows are stamped as created now; people started a while before submitting.
+    Application.objects.filter(
+        scheme=scheme, created_at__gte=now, submitted_at__isnull=False
+    ).update(created_at=F("submitted_at") - timedelta(days=2))
+    created["applications"] = len(applications)
+
+    members = set(Membership.objects.filter(scheme=scheme).values_list("user_id", "role"))
+    memberships = [
+        Membership(scheme=scheme, user_id=a.user_id, role=a.role)
+        for a in applications
+        if a.status == S.APPROVED and (a.user_id, a.role) not in members
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    created["memberships"] = len(memberships)
+    return created
+
+
+def _application(scheme, steps, planned: Planned, decided_by, consent, now) -> Application:
+    """The application ``planned`` describes: the answers of the steps saved so far (all
+    of them once submitted), and the submission, consent and decision its status means."""
+    applicant, status = planned.applicant, planned.status
+    application = Application(
+        scheme=scheme, user_id=planned.user.pk, role=applicant.role, status=status
+    )
+    saved = [step.slug for step in steps]
+    if status == S.DRAFT:
+        saved = saved[: saved.index(planned.last_step) + 1] if planned.last_step else []
+        if applicant.role == Role.MENTOR:  # as application_start does
+            application.capacity = scheme.default_mentor_capacity
+        application.last_step = planned.last_step
+    else:
+        application.last_step = saved[-1]
+        application.answers = dict(applicant.custom)
+    for step in steps:
+        if step.slug in saved:
+            for field in step.fields:
+                if field in applicant.fields:
+                    setattr(application, field, applicant.fields[field])
+    if status != S.DRAFT:
+        application.submitted_at = now - timedelta(hours=applicant.applied_hours_ago)
+        application.consent_text = consent
+        application.consented_at = application.submitted_at
+    if status in DECIDED:
+        waited = timedelta(hours=applicant.decided_after_hours)
+        application.decided_at = min(now, application.submitted_at + waited)
+        application.decided_by = decided_by
+        application.decision_reason = planned.reason
+    return application
+
+
+def _users_by_email(emails: list[str]) -> dict[str, User]:
+    """The accounts with these addresses, a few hundred per query (SQLite's limit on
+    parameters)."""
+    found = {}
+    for start in range(0, len(emails), 900):
+        chunk = emails[start : start + 900]
+        found |= {user.email: user for user in User.objects.filter(email__in=chunk)}
+    return found
+
+
+def _person(email: str, name: str, password_hash: str) -> User:
+    """A demo account, created or reset to its name and the demo password."""
+    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    user.name = name
+    user.is_active = True
+    user.password = password_hash
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _account(email: str, name: str, password_hash: str) -> User:
+    """The account with ``email``, created with ``password_hash`` if it is missing."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create(email=email, name=name, password=password_hash)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def _ensure_questions(scheme: Scheme) -> list[CustomQuestion]:
+    """The demo's own questions, added once (matched on their wording)."""
+    existing = {question.text for question in scheme.questions.all()}
+    for values in DEMO_QUESTIONS:
+        if values["text"] not in existing:
+            question_create(scheme=scheme, **values)
+    return list(scheme.questions.all())
+
+
+def _generator(scheme: Scheme, questions, seed, **options) -> demo.ApplicantGenerator:
+    return demo.ApplicantGenerator(
+        seed,
+        departments=scheme.departments,
+        locations=scheme.locations,
+        grades=scheme.grades,
+        development_areas=scheme.development_areas,
+        questions=questions,
+        **options,
+    )
+
+
+def _summary(scheme: Scheme) -> str:
+    rows = (
+        Application.objects.filter(scheme=scheme)
+        .values_list("role", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    roles, statuses = Counter(), Counter()
+    for role, status, count in rows:
+        roles[role] += count
+        statuses[status] += count
+    by_status = ", ".join(
+        f"{statuses[value]} {'drafts' if value == S.DRAFT else label.lower()}"
+        for value, label in S.choices
+        if statuses[value]
+    )
+    return (
+        f"{scheme.name} has {sum(roles.values())} applications: {roles[Role.MENTEE]} from "
+        f"mentees and {roles[Role.MENTOR]} from mentors"
+        + (f" ({by_status})." if by_status else ".")
+    )

@@ -1,0 +1,96 @@
+"""The coordinator's review of applications: the list's filters and the decision."""
+
+from django import forms
+
+from schemes.models import Application, ParticipantRole
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ApplicationFilterForm(forms.Form):
+    """The filters of the applications list, read from the query string. A value that
+    does not make sense is reported beside its field and that filter is left out."""
+
+    q = forms.CharField(
+        label="Name or e-mail",
+        required=False,
+        max_length=200,
+        help_text="Part of a name or e-mail address.",
+    )
+    role = forms.ChoiceField(
+        required=False, choices=[("", "Mentors and mentees"), *ParticipantRole.choices]
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Application.Status.choices]
+    )
+    department = forms.ChoiceField(required=False, choices=[])
+    submitted_from = forms.DateField(label="Submitted from", required=False, widget=DateInput)
+    submitted_to = forms.DateField(label="Submitted until", required=False, widget=DateInput)
+
+    def __init__(self, *args, departments: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", "Any department"),
+            *((department, department) for department in departments),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
+        if start and end and end < start:
+            self.add_error("submitted_to", "Choose a date on or after the “from” date.")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters that are valid, as keyword arguments of
+        ``selectors.scheme_applications`` (the form must have been validated)."""
+        cleaned = self.cleaned_data
+        return {
+            "search": cleaned.get("q") or "",
+            "role": cleaned.get("role") or "",
+            "status": cleaned.get("status") or "",
+            "department": cleaned.get("department") or "",
+            "submitted_from": cleaned.get("submitted_from"),
+            "submitted_to": cleaned.get("submitted_to"),
+        }
+
+
+class ApplicationDecisionForm(forms.Form):
+    """Approve, wait-list or decline, with an optional reason for the person. The
+    decision is the button pressed; whether it applies is the service's to say."""
+
+    APPROVE, WAITLIST, DECLINE = "approve", "waitlist", "decline"
+    DECISIONS = {
+        Application.Status.APPROVED: APPROVE,
+        Application.Status.WAITLISTED: WAITLIST,
+        Application.Status.DECLINED: DECLINE,
+    }
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, "Approve"), (WAITLIST, "Wait-list"), (DECLINE, "Decline")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose approve, wait-list or decline."},
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent to the person with the decision, so write it to them.",
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def choices_for(cls, application: Application) -> list[tuple[str, str]]:
+        """The decisions that change ``application``: none for a draft, a withdrawn or
+        a matched one, and never the decision it already has."""
+        if application.status not in Application.DECIDABLE:
+            return []
+        current = cls.DECISIONS.get(application.status)
+        return [
+            (value, label)
+            for value, label in cls.base_fields["decision"].choices
+            if value != current
+        ]
