@@ -166,6 +166,7 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     # The review page shows her answers; submitting needs her consent.
     expect(page.get_by_text("Housing officer")).to_be_visible()
     expect(page.get_by_text("Tenancy casework in the east.")).to_be_visible()
+    screenshot("questionnaire-review")
     page.get_by_role("button", name="Submit my application").click()
     expect(
         page.get_by_text(
@@ -173,7 +174,6 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
         )
     ).to_be_visible()
     page.get_by_label("I agree").check()
-    screenshot("questionnaire-review")
     page.get_by_role("button", name="Submit my application").click()
     expect(page.get_by_text(re.compile("submitted on", re.IGNORECASE)).first).to_be_visible()
     priya = Application.objects.get(user__email="priya@example.org")
