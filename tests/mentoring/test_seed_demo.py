@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
@@ -121,6 +122,17 @@ def test_demo_scheme_is_open_with_a_councils_sites_departments_and_grades():
         scheme.departments
     )
     assert scheme.grades == DEFAULT_GRADES
+
+
+def test_demo_scheme_has_invitations_in_each_state_and_an_open_link(client):
+    _seed()
+    _seed()
+    scheme = _demo_scheme()
+    states = sorted(invitation.state_label for invitation in scheme.invitations.all())
+    assert states == ["Expired", "Pending", "Pending", "Revoked"]
+    assert scheme.open_link_token
+    response = client.get(reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token}))
+    assert response.status_code == 200
 
 
 def test_demo_scheme_has_two_questions_one_of_them_a_weighted_matching_criterion():

@@ -28,9 +28,14 @@ from mentoring.models import User
 from mentoring.services import user_set_report_viewer
 from schemes import demo, questionnaire
 from schemes.choices import DEFAULT_DEVELOPMENT_AREAS, DEFAULT_GRADES
-from schemes.models import Application, CustomQuestion, Membership, Role, Scheme
+from schemes.models import Application, CustomQuestion, Invitation, Membership, Role, Scheme
 from schemes.services.questions import question_create
-from schemes.services.schemes import membership_add, scheme_create, scheme_update
+from schemes.services.schemes import (
+    membership_add,
+    scheme_create,
+    scheme_open_link_enable,
+    scheme_update,
+)
 
 DEMO_PASSWORD = "mentoring-demo"
 
@@ -194,6 +199,9 @@ class Command(BaseCommand):
             password_hash=password_hash,
             validate=True,
         )
+        _ensure_invitations(scheme, coordinator)
+        if not scheme.open_link_token:
+            scheme_open_link_enable(scheme=scheme)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         width = max(len(email) for email, _, _ in DEMO_PEOPLE)
@@ -378,6 +386,36 @@ def _account(email: str, name: str, password_hash: str) -> User:
         user = User.objects.create(email=email, name=name, password=password_hash)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
+
+
+# (e-mail, name, role, status, days until the link expires): waiting, expired, revoked.
+DEMO_INVITATIONS = [
+    ("jordan.price@example.org", "Jordan Price", Role.MENTEE, Invitation.Status.PENDING, 12),
+    ("aisha.khan@example.org", "Aisha Khan", Role.MENTOR, Invitation.Status.PENDING, 9),
+    ("lee.morgan@example.org", "Lee Morgan", Role.MENTEE, Invitation.Status.PENDING, -3),
+    ("sam.hughes@example.org", "Sam Hughes", Role.MENTEE, Invitation.Status.REVOKED, 5),
+]
+
+
+def _ensure_invitations(scheme: Scheme, coordinator) -> None:
+    """A few invitations in each state, made directly (the demo sends no e-mail)."""
+    if scheme.invitations.exists():
+        return
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        Invitation(
+            scheme=scheme,
+            email=email,
+            name=name,
+            role=role,
+            status=status,
+            invited_by=coordinator,
+            sent_at=now - timedelta(days=2),
+            send_count=1,
+            expires_at=now + timedelta(days=days),
+        )
+        for email, name, role, status, days in DEMO_INVITATIONS
+    )
 
 
 def _ensure_questions(scheme: Scheme) -> list[CustomQuestion]:
