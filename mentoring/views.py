@@ -10,9 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mentoring.permissions import can_create_schemes, can_view_reports
-from schemes import questionnaire
+from schemes import questionnaire, selectors
 from schemes.models import Application, Role
-from schemes.selectors import memberships_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +21,10 @@ def home(request):
     their applications in progress with what to do next."""
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
-    memberships = list(memberships_for_user(request.user))
+    memberships = list(selectors.memberships_for_user(request.user))
     coordinating = [m for m in memberships if m.role == Role.COORDINATOR]
     applications = list(
-        questionnaire.applications_for_user(request.user).filter(status__in=Application.EDITABLE)
+        selectors.applications_for_user(request.user).filter(status__in=Application.EDITABLE)
     )
     for application in applications:
         if application.status == Application.Status.DRAFT:

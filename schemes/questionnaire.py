@@ -6,8 +6,6 @@ one description, so a field added here is asked, checked, shown and imported ali
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
@@ -195,19 +193,9 @@ def first_unfinished_step(application: Application, questions: list[CustomQuesti
     return slugs[index] if index < len(slugs) else "review"
 
 
-def applications_for_user(user) -> QuerySet[Application]:
-    """Every application of ``user``, by scheme, with its scheme and the scheme's
-    questions (to work out where a draft resumes) in three queries whatever their number."""
-    return (
-        Application.objects.filter(user=user)
-        .select_related("scheme")
-        .prefetch_related("scheme__questions")
-        .order_by("scheme__name", "role")
-    )
-
-
 def resume_step(application: Application) -> str:
-    """``first_unfinished_step`` for an application loaded by ``applications_for_user``
+    """``first_unfinished_step`` for an application loaded by
+    ``selectors.applications_for_user``
     (its scheme's questions already fetched)."""
     return first_unfinished_step(application, list(application.scheme.questions.all()))
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from schemes.models import Application, Membership, ParticipantRole, Role, Scheme
+from schemes.models import Application, Invitation, Membership, ParticipantRole, Role, Scheme
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -109,6 +109,52 @@ def application_departments(scheme: Scheme) -> list[str]:
         .order_by("department")
         .values_list("department", flat=True)
         .distinct()
+    )
+
+
+def applications_for_user(user) -> QuerySet[Application]:
+    """Every application of ``user``, by scheme, with its scheme and the scheme's
+    questions (to work out where a draft resumes) in two queries whatever their number."""
+    return (
+        Application.objects.filter(user=user)
+        .select_related("scheme")
+        .prefetch_related("scheme__questions")
+        .order_by("scheme__name", "role")
+    )
+
+
+INVITATION_STATES = [
+    ("pending", "Pending"),
+    ("accepted", "Accepted"),
+    ("revoked", "Revoked"),
+    ("expired", "Expired"),
+]
+
+
+def _invitation_state_filters() -> dict[str, Q]:
+    now = timezone.now()
+    return {
+        "pending": Q(status=Invitation.Status.PENDING, expires_at__gt=now),
+        "accepted": Q(status=Invitation.Status.ACCEPTED),
+        "revoked": Q(status=Invitation.Status.REVOKED),
+        "expired": Q(status=Invitation.Status.PENDING, expires_at__lte=now),
+    }
+
+
+def scheme_invitations(scheme: Scheme, state: str = "") -> QuerySet[Invitation]:
+    """``scheme``'s invitations, newest first, in one state of ``INVITATION_STATES`` or
+    all of them."""
+    invitations = Invitation.objects.filter(scheme=scheme).order_by("-created_at", "-pk")
+    if state:
+        invitations = invitations.filter(_invitation_state_filters()[state])
+    return invitations
+
+
+def invitation_counts(scheme: Scheme) -> dict[str, int]:
+    """How many of ``scheme``'s invitations are in each state, and in all, in one query."""
+    return Invitation.objects.filter(scheme=scheme).aggregate(
+        all=Count("pk"),
+        **{state: Count("pk", filter=q) for state, q in _invitation_state_filters().items()},
     )
 
 

@@ -75,16 +75,6 @@ class FieldsetsMixin:
         ]
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` back on ``form``: beside the field it names,
-    or at the top of the form when the form has no such field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 

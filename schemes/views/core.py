@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from mentoring.permissions import get_scheme_for_user, report_viewer_required
-from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Role, Scheme
-from schemes.selectors import scheme_coordinators, schemes_with_counts
+from schemes.models import PARTICIPANT_ROLES, Application, Role
+from schemes.selectors import (
+    application_counts,
+    invitation_counts,
+    scheme_coordinators,
+    schemes_with_counts,
+)
 
 
 @login_required
@@ -28,12 +31,8 @@ def scheme_detail(request, slug):
         )
     if is_coordinator:
         context.update(
-            application_counts=_application_counts(scheme),
-            pending_invitations=Invitation.objects.filter(
-                scheme=scheme,
-                status=Invitation.Status.PENDING,
-                expires_at__gt=timezone.now(),
-            ).count(),
+            application_counts=application_counts(Application.objects.filter(scheme=scheme)),
+            pending_invitations=invitation_counts(scheme)["pending"],
             open_link_url=(
                 request.build_absolute_uri(
                     reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})
@@ -43,25 +42,6 @@ def scheme_detail(request, slug):
             ),
         )
     return render(request, "schemes/detail.html", context)
-
-
-def _application_counts(scheme: Scheme) -> dict:
-    """How many of the scheme's applications are in each status, counted in one query:
-    ``{"total": n, "by_status": [(status, label, n), ...]}``."""
-    counts = Application.objects.filter(scheme=scheme).aggregate(
-        total=Count("pk"),
-        **{
-            f"n_{status.value}": Count("pk", filter=Q(status=status))
-            for status in Application.Status
-        },
-    )
-    return {
-        "total": counts["total"],
-        "by_status": [
-            (status.value, status.label, counts[f"n_{status.value}"])
-            for status in Application.Status
-        ],
-    }
 
 
 @report_viewer_required

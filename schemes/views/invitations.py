@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mentoring.permissions import get_scheme_for_user
+from schemes.forms import add_service_error
 from schemes.forms.invitations import (
     ApplyForm,
     InvitationConfirmForm,
@@ -25,46 +25,17 @@ from schemes.forms.invitations import (
 )
 from schemes.models import Application, Invitation, ParticipantRole, Role, Scheme
 from schemes.questionnaire import first_unfinished_step
-from schemes.selectors import scheme_coordinators
+from schemes.selectors import (
+    INVITATION_STATES,
+    invitation_counts,
+    scheme_coordinators,
+    scheme_invitations,
+)
 from schemes.services import invitations as services
 from schemes.services.applications import application_start
 
 PAGE_SIZE = 50
-STATES = [
-    ("pending", "Pending"),
-    ("accepted", "Accepted"),
-    ("revoked", "Revoked"),
-    ("expired", "Expired"),
-]
-
-
-# --- reads ------------------------------------------------------------------------------
-
-
-def _state_filters() -> dict[str, Q]:
-    now = timezone.now()
-    return {
-        "pending": Q(status=Invitation.Status.PENDING, expires_at__gt=now),
-        "accepted": Q(status=Invitation.Status.ACCEPTED),
-        "revoked": Q(status=Invitation.Status.REVOKED),
-        "expired": Q(status=Invitation.Status.PENDING, expires_at__lte=now),
-    }
-
-
-def scheme_invitations(scheme: Scheme, state: str = "") -> QuerySet[Invitation]:
-    """``scheme``'s invitations, newest first, in one ``state`` (see ``STATES``) or all."""
-    invitations = Invitation.objects.filter(scheme=scheme).order_by("-created_at", "-pk")
-    if state:
-        invitations = invitations.filter(_state_filters()[state])
-    return invitations
-
-
-def invitation_counts(scheme: Scheme) -> dict[str, int]:
-    """How many of ``scheme``'s invitations are in each state, and in all, in one query."""
-    return Invitation.objects.filter(scheme=scheme).aggregate(
-        all=Count("pk"),
-        **{state: Count("pk", filter=q) for state, q in _state_filters().items()},
-    )
+STATES = INVITATION_STATES
 
 
 # --- the coordinator's side --------------------------------------------------------------
@@ -82,7 +53,7 @@ def invitation_list(request, slug):
                 scheme=scheme, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mentoring.permissions import get_application_for_user
-from schemes import questionnaire
+from schemes import questionnaire, selectors
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
+from schemes.forms import add_service_error
 from schemes.forms.questionnaire import STEP_FORMS, SubmitForm
 from schemes.models import Application
-from schemes.selectors import memberships_for_user, scheme_coordinators
 from schemes.services.applications import application_save_step, application_submit
 from schemes.services.applications import application_withdraw as withdraw_application
 
@@ -27,14 +27,16 @@ SAVED_FOR_LATER = "Your answers are saved. You can carry on where you left off."
 @login_required
 def my_schemes(request):
     """Each of the person's applications and roles, with what to do next."""
-    applications = list(questionnaire.applications_for_user(request.user))
+    applications = list(selectors.applications_for_user(request.user))
     for application in applications:
         if application.status == Application.Status.DRAFT:
             application.resume_step = questionnaire.resume_step(application)
     applied = {(a.scheme_id, a.role) for a in applications}
     # Roles that came with an application are shown with it; the rest on their own.
     memberships = [
-        m for m in memberships_for_user(request.user) if (m.scheme_id, m.role) not in applied
+        m
+        for m in selectors.memberships_for_user(request.user)
+        if (m.scheme_id, m.role) not in applied
     ]
     return render(
         request,
@@ -60,7 +62,7 @@ def application_overview(request, pk):
                 try:
                     application_submit(application=application, consent=True)
                 except ValidationError as error:
-                    _add_errors(form, error, skip_codes={"missing"})
+                    add_service_error(form, error, skip_codes={"missing"})
                 else:
                     messages.success(
                         request,
@@ -86,7 +88,7 @@ def application_overview(request, pk):
             "form": form,
             "consent_text": questionnaire.consent_text(application.scheme),
             "window_problem": application.scheme.window_problem(),
-            "coordinators": scheme_coordinators(application.scheme),
+            "coordinators": selectors.scheme_coordinators(application.scheme),
             "resume_step": questionnaire.first_unfinished_step(application, questions),
         },
     )
@@ -126,7 +128,7 @@ def questionnaire_step(request, pk, step):
                 answers=form.step_answers(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             if application.status != Application.Status.DRAFT:
                 messages.success(request, "Your changes are saved.")
@@ -194,13 +196,3 @@ def _furthest_step(application: Application, questions, slugs: list[str]) -> int
     """The index of the furthest step a draft may go to: the steps saved and the next."""
     resume = questionnaire.first_unfinished_step(application, questions)
     return slugs.index(resume) if resume in slugs else len(slugs)
-
-
-def _add_errors(form, error: ValidationError, skip_codes=frozenset()) -> None:
-    """Put a service's errors beside the fields they name (on the form otherwise)."""
-    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for field_error in field_errors:
-            if field_error.code not in skip_codes:
-                form.add_error(target, field_error)

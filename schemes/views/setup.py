@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from mentoring.permissions import get_scheme_for_user, scheme_creator_required
-from schemes.forms.setup import QuestionForm, SchemeForm, add_service_error
+from schemes.forms import add_service_error
+from schemes.forms.setup import QuestionForm, SchemeForm
 from schemes.models import CustomQuestion, Role, Scheme
 from schemes.services import questions as question_services
 from schemes.services import schemes as scheme_services

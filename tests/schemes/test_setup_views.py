@@ -494,9 +494,9 @@ def test_the_scheme_page_is_the_coordinators_hub(client, scheme, coordinator):
     InvitationFactory(scheme=scheme, expires_at=timezone.now() - timedelta(days=1))
     client.force_login(coordinator)
     response = client.get(DETAIL_URL)
-    assert response.context["application_counts"]["total"] == 4
+    assert response.context["application_counts"].total == 4
     by_status = {
-        value: count for value, _, count in response.context["application_counts"]["by_status"]
+        tally.value: tally.count for tally in response.context["application_counts"].by_status
     }
     assert by_status["submitted"] == 2
     assert by_status["approved"] == 1
@@ -555,7 +555,7 @@ def test_the_scheme_pages_queries_do_not_grow_with_its_applications(
     InvitationFactory.create_batch(10, scheme=scheme)
     with django_assert_max_num_queries(8):
         response = client.get(DETAIL_URL)
-    assert response.context["application_counts"]["total"] == 60
+    assert response.context["application_counts"].total == 60
 
 
 def test_a_mentee_sees_their_application_and_not_the_coordinators_hub(
