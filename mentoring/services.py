@@ -1,6 +1,8 @@
 """Changes to accounts and roles."""
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from mentoring.models import User
 from mentoring.tasks import send_welcome_email
@@ -19,3 +21,52 @@ def user_set_report_viewer(*, user: User, is_report_viewer: bool) -> User:
     user.full_clean()
     user.save(update_fields=["is_report_viewer"])
     return user
+
+
+# SQLite allows 999 parameters per query: lookups and inserts go a few hundred at a time.
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def users_bulk_get_or_create(
+    *, names: dict[str, str], password: str, verified: bool
+) -> tuple[dict[str, User], int]:
+    """The account of each address in ``names`` (lower-case e-mail → full name), in a
+    fixed number of queries per few hundred people, for imports and generated data.
+
+    An existing account (matched whatever the case of its address) is reused, and given
+    the name when it has none; the others are created with ``password`` (a hash, or an
+    unusable one) and a primary address, ``verified`` or not. Returns the accounts by
+    lower-case address, and how many were created.
+    """
+    users = users_by_email(list(names))
+    unnamed = [user for email, user in users.items() if not user.name and names[email]]
+    for user in unnamed:
+        user.name = names[user.email.lower()]
+    User.objects.bulk_update(unnamed, ["name"], batch_size=BULK_BATCH)
+    new = [User(email=email, name=names[email], password=password) for email in names]
+    new = [user for user in new if user.email not in users]
+    User.objects.bulk_create(new, batch_size=BULK_BATCH)
+    if any(user.pk is None for user in new):  # a database that returns no keys
+        created = users_by_email([user.email for user in new])
+    else:
+        created = {user.email: user for user in new}
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, verified=verified, primary=True)
+            for user in created.values()
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return users | created, len(created)
+
+
+def users_by_email(emails: list[str]) -> dict[str, User]:
+    """The accounts with these lower-case addresses (whatever their case in the
+    database), by lower-case address, a few hundred per query."""
+    found = {}
+    for start in range(0, len(emails), BULK_BATCH):
+        chunk = emails[start : start + BULK_BATCH]
+        accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+        found |= {user.email_lower: user for user in accounts}
+    return found

@@ -10,19 +10,18 @@ fill in the spreadsheet; ``tests/schemes/test_import_services.py`` keeps it up t
 
 import csv
 import io
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentoring.services import users_bulk_get_or_create
 from schemes import questionnaire
 from schemes.choices import DESCRIPTIVE_WORD_COUNT, DESCRIPTIVE_WORDS
 from schemes.models import Application, CustomQuestion, ParticipantRole, Scheme
@@ -555,49 +554,13 @@ def _quoted(values) -> str:
 
 
 def _users_for(rows: list[ImportRow]) -> tuple[dict, int]:
-    """The account of each row's person by e-mail address: the existing one (matched
-    whatever the case of its address), else a new one with no usable password and an
-    unverified address, made in bulk. Returns them and how many are new."""
-    User = get_user_model()
+    """The account of each row's person by e-mail address: the existing one, else a new
+    one with no usable password and an unverified address. Returns them and how many
+    are new."""
     names = {}
     for row in rows:
         names.setdefault(row.email, row.name)
-    users = _users_by_email(User, list(names))
-    unnamed = [user for email, user in users.items() if not user.name and names[email]]
-    for user in unnamed:
-        user.name = names[user.email.lower()]
-    User.objects.bulk_update(unnamed, ["name"], batch_size=BATCH_SIZE)
-    new = [email for email in names if email not in users]
-    made = User.objects.bulk_create(
-        [User(email=email, name=names[email], password=_unusable_password()) for email in new],
-        batch_size=BATCH_SIZE,
-    )
-    if all(user.pk for user in made):  # PostgreSQL, and SQLite 3.35+, return the keys
-        created = {user.email: user for user in made}
-    else:
-        created = _users_by_email(User, new)
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user=user, email=user.email, verified=False, primary=True)
-            for user in created.values()
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    return users | created, len(created)
-
-
-def _unusable_password() -> str:
-    # As make_password(None) makes, with a faster source of randomness for big files.
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-
-
-def _users_by_email(User, emails: list[str]) -> dict:
-    found = {}
-    for start in range(0, len(emails), BATCH_SIZE):
-        chunk = emails[start : start + BATCH_SIZE]
-        for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk):
-            found[user.email_lower] = user
-    return found
+    return users_bulk_get_or_create(names=names, password=make_password(None), verified=False)
 
 
 # --- describing the columns ------------------------------------------------------------

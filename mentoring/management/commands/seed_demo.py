@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mentoring.models import User
-from mentoring.services import user_set_report_viewer
+from mentoring.services import user_set_report_viewer, users_bulk_get_or_create
 from schemes import demo, questionnaire
 from schemes.choices import DEFAULT_DEVELOPMENT_AREAS, DEFAULT_GRADES
 from schemes.models import Application, CustomQuestion, Invitation, Membership, Role, Scheme
@@ -270,26 +270,10 @@ def store_applications(
     fixed number of queries whatever the size. Anyone who already has an application
     for their role is left as they are, so running again adds nothing."""
     created = Counter()
-    wanted = [p.applicant.email for p in planned if p.user is None]
-    users = _users_by_email(wanted)
-    new_users = [
-        User(email=p.applicant.email, name=p.applicant.name, password=password_hash)
-        for p in planned
-        if p.user is None and p.applicant.email not in users
-    ]
-    User.objects.bulk_create(new_users, batch_size=BATCH)
-    if any(user.pk is None for user in new_users):  # a database that returns no ids
-        users |= _users_by_email([user.email for user in new_users])
-    else:
-        users |= {user.email: user for user in new_users}
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user=users[user.email], email=user.email, verified=True, primary=True)
-            for user in new_users
-        ],
-        batch_size=BATCH,
+    wanted = {p.applicant.email: p.applicant.name for p in planned if p.user is None}
+    users, created["users"] = users_bulk_get_or_create(
+        names=wanted, password=password_hash, verified=True
     )
-    created["users"] = len(new_users)
 
     for p in planned:
         p.user = p.user or users[p.applicant.email]
@@ -354,16 +338,6 @@ def _application(scheme, steps, planned: Planned, decided_by, consent, now) -> A
         application.decided_by = decided_by
         application.decision_reason = planned.reason
     return application
-
-
-def _users_by_email(emails: list[str]) -> dict[str, User]:
-    """The accounts with these addresses, a few hundred per query (SQLite's limit on
-    parameters)."""
-    found = {}
-    for start in range(0, len(emails), 900):
-        chunk = emails[start : start + 900]
-        found |= {user.email: user for user in User.objects.filter(email__in=chunk)}
-    return found
 
 
 def _person(email: str, name: str, password_hash: str) -> User:
