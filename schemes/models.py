@@ -510,7 +510,8 @@ class Application(TimeStampedModel):
                 fields=["scheme", "user", "role"], name="application_one_per_role"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                # A draft withdrawn before it was submitted keeps no submission time.
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="application_submitted_has_time",
             ),
             models.CheckConstraint(

@@ -136,8 +136,6 @@ def application_withdraw(*, application: Application) -> Application:
     """The person takes their application back; they leave the scheme's pool."""
     _lock_editable(application)
     application.status = Application.Status.WITHDRAWN
-    if application.submitted_at is None:
-        application.submitted_at = timezone.now()
     application.save()
     membership_remove(scheme=application.scheme, user=application.user, role=application.role)
     return application

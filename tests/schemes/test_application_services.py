@@ -364,7 +364,16 @@ def test_a_draft_can_be_withdrawn(scheme):
     application_withdraw(application=application)
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
-    assert application.submitted_at is not None  # the database requires a time
+    assert application.submitted_at is None  # it was never submitted
+
+
+def test_a_submitted_application_withdrawn_keeps_its_submission_time(scheme):
+    application = ApplicationFactory(scheme=scheme, status=Application.Status.SUBMITTED)
+    submitted_at = application.submitted_at
+    application_withdraw(application=application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert application.submitted_at == submitted_at
 
 
 def test_a_matched_application_cannot_be_withdrawn(scheme):
