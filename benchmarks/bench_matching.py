@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from matching.engine import solver
+from matching.engine import baseline, solver
 
 SIZES = ((2_000, 1_000), (5_000, 2_500), (10_000, 5_000))
 SMALL_SIZES = ((200, 100), (500, 250))
@@ -143,7 +143,7 @@ def _sparse(scores, admissible, capacity):
 
 
 def _greedy(scores, admissible, capacity):
-    return solver.greedy(scores, admissible, capacity).mentor_of
+    return baseline.greedy(scores, admissible, capacity).mentor_of
 
 
 def _load_hospital_resident():

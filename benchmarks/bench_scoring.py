@@ -16,8 +16,10 @@ import random
 import time
 import tracemalloc
 
-from matching.engine.scoring import Person, QuestionCriterion, SchemeRules, score_matrix
-from matching.engine.solver import greedy, solve
+from matching.engine.baseline import greedy
+from matching.engine.criteria import Person, QuestionCriterion, SchemeRules
+from matching.engine.matrix import score_matrix
+from matching.engine.solver import solve
 from schemes.choices import DEFAULT_DEVELOPMENT_AREAS, DEFAULT_GRADES
 
 SIZES = ((2_000, 1_000), (10_000, 5_000))

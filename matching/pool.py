@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count, Q
 
-from matching.engine.scoring import CRITERIA, Person, QuestionCriterion, SchemeRules
+from matching.engine.criteria import CRITERIA, Person, QuestionCriterion, SchemeRules
 from matching.models import Mentorship
 from schemes.models import Application, CustomQuestion, Role, Scheme
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from matching.engine.scoring import CRITERIA
+from matching.engine.criteria import CRITERIA
 from matching.pool import effective_weights
 from matching.selectors.settings import example_applications
 from schemes.models import Role, Scheme

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
-from matching.engine.scoring import broken_constraints, explain, score_matrix
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import explain
+from matching.engine.matrix import score_matrix
 from matching.models import MatchRun, Proposal, Unmatched
 from matching.pool import MENTOR_STATUSES, person_for, remaining_places, scheme_rules
 from schemes.models import Application, Role, Scheme

@@ -12,15 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Q
 
-from matching.engine.scoring import (
-    CRITERIA_BY_KEY,
-    QUESTION_PREFIX,
-    Person,
-    SchemeRules,
-    broken_constraints,
-    explain,
-    score_matrix,
-)
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import CRITERIA_BY_KEY, QUESTION_PREFIX, Person, SchemeRules, explain
+from matching.engine.matrix import score_matrix
 from matching.models import MatchRun, Proposal
 from matching.pool import load_pool, person_for, scheme_rules
 from schemes.models import Application, Scheme

@@ -21,7 +21,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from matching.engine.scoring import broken_constraints, explain, score_matrix
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import explain
+from matching.engine.matrix import score_matrix
 from matching.engine.solver import solve, unmatched_reasons
 from matching.models import MatchRun, Proposal, Unmatched
 from matching.pool import (

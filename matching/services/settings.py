@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from matching.engine.scoring import CRITERIA_BY_KEY
+from matching.engine.criteria import CRITERIA_BY_KEY
 from schemes.models import Scheme
 
 
@@ -13,7 +13,7 @@ def matching_weights_update(
 ) -> Scheme:
     """Set how many points each built-in matching criterion is worth in ``scheme``.
 
-    ``weights`` maps criterion keys (``matching.engine.scoring.CRITERIA``) to whole
+    ``weights`` maps criterion keys (``matching.engine.criteria.CRITERIA``) to whole
     numbers from 0 to 100; ``None`` (or ``{}``) goes back to the defaults. Only weights
     that differ from the default are stored, so that a criterion left at its default
     follows the default if it ever changes. The scheme's own questions keep their weights

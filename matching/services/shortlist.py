@@ -15,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.engine.scoring import Breakdown, broken_constraints, explain, score_matrix
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import Breakdown, explain
+from matching.engine.matrix import score_matrix
 from matching.models import Mentorship
 from matching.pool import MENTOR_STATUSES, capacity_of, person_for, remaining_places, scheme_rules
 from matching.selectors.mentorships import mentorship_reasons

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matching import selectors
-from matching.engine.scoring import explain
+from matching.engine.criteria import explain
 from matching.models import MatchRun, Mentorship, Proposal, Unmatched
 from matching.pool import person_for, scheme_rules
 from matching.services.runs import (

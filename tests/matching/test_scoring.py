@@ -1,21 +1,22 @@
-"""The scores, reasons and hard constraints of mentee/mentor pairs (matching.engine.scoring)."""
+"""The scores, reasons and hard constraints of mentee/mentor pairs (matching.engine.criteria,
+constraints and matrix)."""
 
 import random
 
 import numpy as np
 import pytest
 
-from matching.engine import scoring
-from matching.engine.scoring import (
+from matching.engine import matrix
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import (
     CRITERIA,
     Person,
     QuestionCriterion,
     SchemeRules,
-    broken_constraints,
     explain,
     max_pair_score,
-    score_matrix,
 )
+from matching.engine.matrix import score_matrix
 
 GRADES = [f"Grade {n}" for n in range(1, 11)] + ["Senior manager", "Head of service", "Director"]
 TIME = QuestionCriterion(7, "Preferred meeting time", 10)
@@ -453,7 +454,7 @@ def test_the_matrix_agrees_with_explain_and_the_constraints_for_every_pair(
     seed, rules_number, monkeypatch
 ):
     # Small steps, so that several row blocks and their sparse pairs are filled.
-    monkeypatch.setattr(scoring, "CHUNK_CELLS", 97)
+    monkeypatch.setattr(matrix, "CHUNK_CELLS", 97)
     rng = random.Random(seed)
     mentees, mentors = _people(rng, 41, "mentee", 1), _people(rng, 23, "mentor", 20)
     rules = RULES[rules_number]
@@ -486,7 +487,7 @@ def test_the_matrix_agrees_with_explain_over_long_lists_of_areas_and_places():
 
 def test_the_matrix_agrees_with_explain_when_answers_are_compared_not_tabled(monkeypatch):
     # Criteria with many distinct values (free-text professional bodies) compare codes.
-    monkeypatch.setattr(scoring, "WIDEST_FACTOR", 1)
+    monkeypatch.setattr(matrix, "WIDEST_FACTOR", 1)
     rng = random.Random(5)
     mentees, mentors = _people(rng, 30, "mentee", 1), _people(rng, 20, "mentor", 40)
     rules = RULES[0]

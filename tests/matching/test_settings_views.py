@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from matching.engine.scoring import CRITERIA, explain
+from matching.engine.criteria import CRITERIA, explain
 from matching.models import MatchRun
 from matching.pool import person_for, scheme_rules
 from matching.services.runs import match_run_execute, match_run_start

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from matching.engine.scoring import broken_constraints, explain
+from matching.engine.constraints import broken_constraints
+from matching.engine.criteria import explain
 from matching.models import Mentorship
 from matching.pool import person_for, scheme_rules
 from matching.services import shortlist as shortlist_service

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from matching.engine import solver
+from matching.engine.baseline import greedy
 from matching.engine.solver import (
     CAPACITY_FULL,
     NO_ADMISSIBLE,
     SPARE_CAPACITY,
-    greedy,
     solve,
     solve_dense,
     solve_sparse,
