@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAlternatives:
     """Build the message ``name`` for ``to`` without sending it."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    rendered_subject = render_to_string(f"emails/{name}_subject.txt", context)
     # A header must be one line, whatever the template's whitespace.
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(rendered_subject.split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{name}_body.txt", context),

@@ -64,7 +64,7 @@ def users_bulk_get_or_create(
 def users_by_email(emails: list[str]) -> dict[str, User]:
     """The accounts with these lower-case addresses (whatever their case in the
     database), by lower-case address, a few hundred per query."""
-    found = {}
+    found: dict[str, User] = {}
     for start in range(0, len(emails), BULK_BATCH):
         chunk = emails[start : start + BULK_BATCH]
         accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
