@@ -296,7 +296,7 @@ SURNAMES = [
 
 TITLES = ["Ms", "Mr", "Mrs", "Mx", "Dr", "Miss", ""]
 
-REASON_DETAILS = {
+REASON_DETAILS: dict[str, list[str]] = {
     MenteeReason.CURRENT_ROLE: [
         "I moved into {job} last year and still feel I am learning the job as I go.",
         "I want to get better at planning my week instead of reacting to whatever lands.",

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import TimeStampedModel
+from mentoring.models import TimeStampedModel, User
 from schemes import choices
 
 
@@ -59,7 +59,7 @@ class Scheme(TimeStampedModel):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="schemes"
     )
 

@@ -6,6 +6,9 @@ one description, so a field added here is asked, checked, shown and imported ali
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
@@ -200,10 +203,18 @@ def resume_step(application: Application) -> str:
     return first_unfinished_step(application, list(application.scheme.questions.all()))
 
 
+def model_field(field: str) -> models.Field:
+    """The ``Application`` field that stores the questionnaire's field ``field``."""
+    found = Application._meta.get_field(field)
+    if not isinstance(found, models.Field):  # the far side of a relation: never asked
+        raise FieldDoesNotExist(f"Application.{field} is not a field of its own")
+    return found
+
+
 def field_label(field: str) -> str:
     if field == "name":
         return "Full name"
-    label = str(Application._meta.get_field(field).verbose_name)
+    label = str(model_field(field).verbose_name)
     return label[:1].upper() + label[1:]
 
 
@@ -239,7 +250,7 @@ def display_value(application: Application, field: str) -> str:
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if field != "name" and Application._meta.get_field(field).choices:
+    if field != "name" and model_field(field).choices:
         return str(getattr(application, f"get_{field}_display")())
     return str(value)
 

@@ -39,7 +39,9 @@ class ApplicationsConfirmForm(forms.Form):
     file the coordinator previewed. It is checked again row by row on import anyway.
     """
 
-    data = forms.CharField(widget=forms.HiddenInput)
+    # The form's metaclass moves declared fields into base_fields, so this field does not
+    # hide the bound data (self.data) as the stubs believe.
+    data = forms.CharField(widget=forms.HiddenInput)  # type: ignore[assignment]
 
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)

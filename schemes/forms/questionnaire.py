@@ -7,6 +7,8 @@ answers and hands them over with ``step_values()`` and ``step_answers()`` to
 ``schemes.questionnaire``, so the form marks exactly what submitting will ask for.
 """
 
+from typing import Any
+
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -27,8 +29,8 @@ NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six"}
 SCALE_CHOICES = [(1, "1 (low)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (high)")]
 
 
-def _model_field(name: str):
-    return Application._meta.get_field(name)
+def _model_field(name: str) -> models.Field:
+    return questionnaire.model_field(name)
 
 
 def text_field(name: str, *, long: bool = False, **kwargs) -> forms.CharField:
@@ -122,7 +124,7 @@ class StepForm(forms.Form):
             options = [(entry, entry) for entry in entries]
             if isinstance(field, forms.MultipleChoiceField):
                 field.choices = options
-            else:
+            elif isinstance(field, forms.ChoiceField):
                 field.choices = [("", "Choose one"), *options]
 
     def layout_item(self, name: str):
@@ -216,13 +218,14 @@ class WorkForm(StepForm):
         if self.scheme.departments:
             # The scheme has its own list: choose from it, so that matching can compare.
             field = self.fields["department"]
-            self.fields["department"] = select_field(
+            department = select_field(
                 "department", required=field.required, error_messages=field.error_messages
             )
-            self.fields["department"].choices = [
+            department.choices = [
                 ("", "Choose one"),
                 *((entry, entry) for entry in self.scheme.departments),
             ]
+            self.fields["department"] = department
 
     def clean_line_manager_email(self):
         return self.cleaned_data["line_manager_email"].strip().lower()
@@ -298,7 +301,8 @@ class GoalsForm(StepForm):
     know_it_worked = text_field("know_it_worked", long=True)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reason") == choices.MenteeReason.OTHER and not cleaned.get(
             "reason_details"
         ):
@@ -354,7 +358,7 @@ class QuestionsForm(StepForm):
 
     @staticmethod
     def question_field(question: CustomQuestion) -> forms.Field:
-        common = {
+        common: dict[str, Any] = {
             "label": question.text,
             "help_text": question.help_text,
             "required": question.required,

@@ -1,5 +1,7 @@
 """The coordinator's review of applications: the list's filters and the decision."""
 
+from typing import cast
+
 from django import forms
 
 from schemes.models import Application, ParticipantRole
@@ -31,13 +33,14 @@ class ApplicationFilterForm(forms.Form):
 
     def __init__(self, *args, departments: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [
+        cast(forms.ChoiceField, self.fields["department"]).choices = [
             ("", "Any department"),
             *((department, department) for department in departments),
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
         if start and end and end < start:
             self.add_error("submitted_to", "Choose a date on or after the “from” date.")
@@ -62,14 +65,16 @@ class ApplicationDecisionForm(forms.Form):
     decision is the button pressed; whether it applies is the service's to say."""
 
     APPROVE, WAITLIST, DECLINE = "approve", "waitlist", "decline"
-    DECISIONS = {
+    DECISIONS: dict[str, str] = {
         Application.Status.APPROVED: APPROVE,
         Application.Status.WAITLISTED: WAITLIST,
         Application.Status.DECLINED: DECLINE,
     }
 
+    DECISION_CHOICES = [(APPROVE, "Approve"), (WAITLIST, "Wait-list"), (DECLINE, "Decline")]
+
     decision = forms.ChoiceField(
-        choices=[(APPROVE, "Approve"), (WAITLIST, "Wait-list"), (DECLINE, "Decline")],
+        choices=DECISION_CHOICES,
         widget=forms.HiddenInput,
         error_messages={"required": "Choose approve, wait-list or decline."},
     )
@@ -89,8 +94,4 @@ class ApplicationDecisionForm(forms.Form):
         if application.status not in Application.DECIDABLE:
             return []
         current = cls.DECISIONS.get(application.status)
-        return [
-            (value, label)
-            for value, label in cls.base_fields["decision"].choices
-            if value != current
-        ]
+        return [(value, label) for value, label in cls.DECISION_CHOICES if value != current]

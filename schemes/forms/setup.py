@@ -62,7 +62,7 @@ class LinesField(forms.CharField):
             )
 
 
-class FieldsetsMixin:
+class FieldsetsMixin(forms.BaseForm):
     """Forms that group their fields: ``fieldsets`` is (legend, intro, field names), and
     ``grouped`` gives the templates each legend with its bound fields."""
 
@@ -212,7 +212,8 @@ class SchemeForm(FieldsetsMixin, forms.ModelForm):
         return self._current("response_days")
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         # A count only means something for the fixed rhythm (the service drops it too).
         if cleaned_data.get("rhythm") and cleaned_data["rhythm"] != "fixed":
             cleaned_data["session_count"] = None

@@ -99,7 +99,7 @@ def import_columns(questions: list[CustomQuestion]) -> list[str]:
 def field_kind(name: str) -> str:
     """How a questionnaire field is written in a cell: "list" (separated by ";"),
     "choice" (a value or a label), "integer" or "text"."""
-    model_field = Application._meta.get_field(name)
+    model_field = questionnaire.model_field(name)
     if isinstance(model_field, models.JSONField):
         return "list"
     if model_field.choices:
@@ -230,7 +230,7 @@ def applications_import(*, scheme: Scheme, text: str, imported_by) -> Applicatio
     )
     questions = list(scheme.questions.all())
     last_step = {
-        role: questionnaire.steps_for(role, questions)[-1].slug for role in ParticipantRole
+        role.value: questionnaire.steps_for(role, questions)[-1].slug for role in ParticipantRole
     }
     Application.objects.bulk_create(
         [
@@ -277,9 +277,11 @@ def _read_header(header: list[str], questions: list[CustomQuestion]):
     """The column of each known key (a field name or a question id), and the problems."""
     by_text = {_normalise_question(q.text): q for q in questions}
     known = set(FIXED_COLUMNS) | set(FIELD_COLUMNS)
-    columns, unknown, repeated = {}, [], []
+    columns: dict[str | int, int] = {}
+    unknown, repeated = [], []
     for index, cell in enumerate(header):
         title = cell.strip()
+        key: str | int | None
         if title[: len(QUESTION_PREFIX)].lower() == QUESTION_PREFIX:
             question = by_text.get(_normalise_question(title[len(QUESTION_PREFIX) :]))
             key = question.pk if question else None
@@ -309,7 +311,7 @@ def _read_header(header: list[str], questions: list[CustomQuestion]):
 def _missing_columns(columns: dict, body, questions: list[CustomQuestion], scheme) -> list[str]:
     """The columns the file needs but lacks: the e-mail and role, and each column
     required for a role that appears in the file."""
-    needed = ["email", "role"]
+    needed: list[str | int] = ["email", "role"]
     if "role" in columns:
         roles = {_ROLE_WORDS.get(_cell(cells, columns["role"]).lower()) for _, cells in body} - {
             None
@@ -324,7 +326,7 @@ def _missing_columns(columns: dict, body, questions: list[CustomQuestion], schem
     missing = []
     for key in dict.fromkeys(needed):
         if key not in columns:
-            missing.append(by_pk.get(key, key))
+            missing.append(by_pk[key] if isinstance(key, int) else key)
     return missing
 
 
@@ -357,7 +359,7 @@ class _RowChecker:
                 **{str(label).casefold(): value for value, label in choices},
             }
             for name in FIELD_COLUMNS
-            if (choices := Application._meta.get_field(name).choices)
+            if (choices := questionnaire.model_field(name).flatchoices)
         }
         self.fields = {
             role: [
@@ -367,7 +369,7 @@ class _RowChecker:
                 for name in step.fields
                 if name != "name"
             ]
-            for role in ParticipantRole
+            for role in ParticipantRole.values
         }
         self.common = self.fields[ParticipantRole.MENTEE.value]
         self.common = [name for name in self.common if name in self.fields[ParticipantRole.MENTOR]]
@@ -377,10 +379,10 @@ class _RowChecker:
             .annotate(email_lower=Lower("user__email"))
             .values_list("email_lower", "role", "status")
         }
-        self.seen = {}
+        self.seen: dict[tuple[str, str], int] = {}
         self.now = timezone.now()
         self.width = len(columns) and max(columns.values()) + 1
-        self.model_fields = {name: Application._meta.get_field(name) for name in FIELD_COLUMNS}
+        self.model_fields = {name: questionnaire.model_field(name) for name in FIELD_COLUMNS}
         self.kinds = {name: field_kind(name) for name in FIELD_COLUMNS}
         # One application to check every row's answers with, reset for each row: making
         # a model instance per row would cost more than all the checks together.
@@ -454,7 +456,7 @@ class _RowChecker:
                 values["capacity"] = self.scheme.default_mentor_capacity
             reasons += self._incomplete(name, email, role, values, answers)
 
-        if reasons:
+        if reasons or role is None:  # no role is always among the reasons
             preview.rejected.append(RejectedRow(line, name, get("email"), reasons))
             return
         self.seen[email, role] = line
@@ -477,7 +479,7 @@ class _RowChecker:
         if kind == "choice":
             value = self.choices[name].get(text.casefold())
             if value is None:
-                values = [str(v) for v, _ in Application._meta.get_field(name).choices]
+                values = [str(v) for v, _ in questionnaire.model_field(name).flatchoices]
                 raise ValidationError(f"“{text}” is not one of the choices ({', '.join(values)})")
             return value
         if kind == "integer":
@@ -557,7 +559,7 @@ def _users_for(rows: list[ImportRow]) -> tuple[dict, int]:
     """The account of each row's person by e-mail address: the existing one, else a new
     one with no usable password and an unverified address. Returns them and how many
     are new."""
-    names = {}
+    names: dict[str, str] = {}
     for row in rows:
         names.setdefault(row.email, row.name)
     return users_bulk_get_or_create(names=names, password=make_password(None), verified=False)
@@ -609,7 +611,7 @@ def column_guide(scheme: Scheme) -> list[ColumnGuide]:
             CustomQuestion.Audience.BOTH: "Everyone",
             CustomQuestion.Audience.MENTEE: "Mentees",
             CustomQuestion.Audience.MENTOR: "Mentors",
-        }[question.audience]
+        }[CustomQuestion.Audience(question.audience)]
         if question.kind == CustomQuestion.Kind.SCALE:
             allowed = "A number from 1 to 5."
         elif question.kind == CustomQuestion.Kind.TEXT:
@@ -639,7 +641,7 @@ def _allowed(scheme: Scheme, column: str, lists: dict) -> str:
     kind = field_kind(column) if column in FIELD_COLUMNS else "text"
     if kind == "choice":
         return "; ".join(
-            f"{value} ({label})" for value, label in Application._meta.get_field(column).choices
+            f"{value} ({label})" for value, label in questionnaire.model_field(column).flatchoices
         )
     if column in lists:
         several = kind == "list"

@@ -87,7 +87,8 @@ def _problem(email: str, role: str, taken: _Taken) -> str:
         validate_email(email)
     except ValidationError:
         return "not a valid e-mail address"
-    if len(email) > Invitation._meta.get_field("email").max_length:
+    max_length = Invitation._meta.get_field("email").max_length
+    if max_length is not None and len(email) > max_length:
         return "not a valid e-mail address (it is too long)"
     if role not in Role.values:
         return "the role must be mentee, mentor or coordinator"
@@ -140,8 +141,8 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     the scheme or already invited.
     """
     preview = InvitationPreview()
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    rows = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
     if not rows:
         preview.error = "The file is empty: it needs one row per person: name, e-mail, role."
         return preview
@@ -171,7 +172,7 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
         email = row[columns["email"]].strip().lower()
         role = ROLE_WORDS.get(row[columns["role"]].strip().lower(), row[columns["role"]].strip())
         problem = _problem(email, role, taken)
-        if not problem and len(name) > name_length:
+        if not problem and name_length is not None and len(name) > name_length:
             problem = f"the name is longer than {name_length} characters"
         if not problem and (email, role) in seen:
             problem = "appears more than once in this file"
