@@ -29,7 +29,8 @@ class MentorshipReplyForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == self.ACCEPT:
             cleaned["reason"] = ""
         return cleaned

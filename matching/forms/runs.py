@@ -1,6 +1,8 @@
 """The coordinator's forms around a match run: filtering its proposals, swapping a
 mentor, pinning a pair, and choosing two runs to compare."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -74,7 +76,7 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = Application.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["mentor"]).queryset = Application.objects.filter(
             scheme=scheme, role=Role.MENTOR, status__in=MENTOR_STATUSES
         ).select_related("user")
 
@@ -97,9 +99,8 @@ class CompareForm(forms.Form):
     def __init__(self, *args, runs, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a run"), *((run.pk, run_label(run)) for run in runs)]
-        self.fields["a"].choices = choices
-        self.fields["b"].choices = choices
         for name in ("a", "b"):
+            cast(forms.TypedChoiceField, self.fields[name]).choices = choices
             self.fields[name].error_messages.update(
                 {
                     "required": "Choose a run.",
@@ -108,7 +109,8 @@ class CompareForm(forms.Form):
             )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("a") and cleaned.get("a") == cleaned.get("b"):
             self.add_error("b", "Choose two different runs.")
         return cleaned

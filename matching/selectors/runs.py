@@ -141,12 +141,12 @@ def mentor_candidates(
     A fixed number of queries whatever the number of mentors.
     """
     scheme = run.scheme
-    mentors = list(
-        Application.objects.filter(scheme=scheme, role=Role.MENTOR, status__in=MENTOR_STATUSES)
-        .exclude(pk=exclude_mentor_id)
-        .select_related("user")
-        .order_by("pk")
+    approved = Application.objects.filter(
+        scheme=scheme, role=Role.MENTOR, status__in=MENTOR_STATUSES
     )
+    if exclude_mentor_id is not None:
+        approved = approved.exclude(pk=exclude_mentor_id)
+    mentors = list(approved.select_related("user").order_by("pk"))
     if not mentors:
         return []
     mentee = Application.objects.select_related("user").get(pk=mentee_id)
@@ -235,8 +235,8 @@ def run_comparison(run_a: MatchRun, run_b: MatchRun) -> RunComparison:
         (label, getattr(run_a, field), getattr(run_b, field)) for label, field in COMPARED_TOTALS
     ]
     totals.append(("Weights", run_a.weights, run_b.weights))
-    pairs = {}
-    mentees = {}
+    pairs: dict[int, dict[str, Proposal]] = {}
+    mentees: dict[int, Application] = {}
     for side, run in (("a", run_a), ("b", run_b)):
         proposals = (
             Proposal.objects.filter(run=run)

@@ -34,7 +34,7 @@ RELATIONS = (
 )
 STALE_PAIRS_LISTED = 10
 
-NOT_WAITING = {
+NOT_WAITING: dict[str, str] = {
     Mentorship.Status.ACTIVE: "This mentorship has already started.",
     Mentorship.Status.DECLINED: "This match was declined, so it is closed.",
     Mentorship.Status.EXPIRED: "The time to reply to this match has passed, so it is closed.",

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         return match_run_execute(run_id=run.pk, on_scored=on_scored)
 
     def _summary(self, scheme: Scheme, run: MatchRun, report: dict, *, dry_run: bool) -> None:
-        reasons = {}
+        reasons: dict[str, int] = {}
         for row in report["unmatched"]:
             reasons[row["reason"]] = reasons.get(row["reason"], 0) + 1
         why = ", ".join(
