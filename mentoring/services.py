@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from mentoring.emails import send_email
 from mentoring.models import User
 from mentoring.tasks import send_welcome_email
 
@@ -12,6 +13,17 @@ def user_welcome(*, user: User) -> None:
     """Send ``user`` the welcome e-mail once the current transaction commits."""
     user_id = user.pk
     transaction.on_commit(lambda: send_welcome_email.delay(user_id))
+
+
+def user_welcome_email_send(*, user_id: int) -> bool:
+    """E-mail the welcome to the account ``user_id`` (the background part of
+    ``user_welcome``). Returns whether a message was sent: nothing goes to an account
+    deleted or deactivated since."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    send_email(name="welcome", to=[user.email], context={"user": user})
+    return True
 
 
 @transaction.atomic

@@ -1,13 +1,19 @@
 """Every change to an application: start, save a step, submit, decide, withdraw."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.emails import send_email
 from schemes import questionnaire
 from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Role, Scheme
 from schemes.services.schemes import membership_add, membership_remove
 from schemes.tasks import send_application_email
+
+# The e-mails an applicant gets: on submitting, and on each decision.
+ApplicationEmail = Literal["received", "decided"]
 
 
 @transaction.atomic
@@ -145,6 +151,24 @@ def application_withdraw(*, application: Application) -> Application:
     application.save()
     membership_remove(scheme=application.scheme, user=application.user, role=application.role)
     return application
+
+
+def application_email_send(*, application_id: int, kind: ApplicationEmail) -> bool:
+    """E-mail the applicant of ``application_id`` that it was received (``kind``
+    "received") or decided on ("decided"), the background part of submitting and
+    deciding. Returns whether a message was sent: nothing goes for an application
+    deleted since, or to a deactivated account."""
+    application = (
+        Application.objects.select_related("scheme", "user").filter(pk=application_id).first()
+    )
+    if application is None or not application.user.is_active:
+        return False
+    send_email(
+        name=f"application_{kind}",
+        to=[application.user.email],
+        context={"application": application, "user": application.user},
+    )
+    return True
 
 
 @transaction.atomic

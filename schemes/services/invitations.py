@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from mentoring.emails import send_email
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
 from schemes.services.schemes import membership_add
@@ -241,6 +243,24 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["expires_at", "updated_at"])
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
     return invitation
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """E-mail the link of the invitation ``invitation_id`` (the background part of
+    inviting and resending) and count the sending. Returns whether a message was sent:
+    nothing goes for an invitation revoked or taken up since."""
+    invitation = (
+        Invitation.objects.select_related("scheme", "invited_by")
+        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None:
+        return False
+    send_email(name="invitation", to=[invitation.email], context={"invitation": invitation})
+    Invitation.objects.filter(pk=invitation_id).update(
+        sent_at=timezone.now(), send_count=F("send_count") + 1
+    )
+    return True
 
 
 @transaction.atomic

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core import mail
 from django.utils.module_loading import import_string
 
+from matching.tasks.mentorships import send_mentorship_email
 from mentoring.celery import app
-from mentoring.tasks import clear_expired_sessions, send_welcome_email
+from mentoring.tasks import RETRY, clear_expired_sessions, send_welcome_email
+from schemes.tasks import send_application_email, send_invitation_email
 from tests.factories import UserFactory
 
 
@@ -48,6 +50,16 @@ def test_every_scheduled_task_exists_and_beat_uses_the_database_scheduler():
     assert settings.CELERY_BEAT_SCHEDULE, "no periodic task is declared"
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"schedule {name!r} names an unknown task"
+
+
+@pytest.mark.parametrize(
+    "task",
+    [send_welcome_email, send_invitation_email, send_application_email, send_mentorship_email],
+)
+def test_every_email_task_retries_a_mail_server_that_fails(task):
+    assert task.autoretry_for == RETRY["autoretry_for"]
+    assert task.retry_backoff is True
+    assert task.max_retries == RETRY["max_retries"] == 5
 
 
 @pytest.mark.django_db

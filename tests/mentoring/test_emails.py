@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from mentoring.emails import render_email
+from mentoring.services import user_welcome_email_send
 from mentoring.tasks import send_welcome_email
 from tests.factories import UserFactory
 
@@ -31,6 +32,25 @@ def test_welcome_task_sends_one_message_to_the_person():
 def test_welcome_task_sends_nothing_for_a_deactivated_account():
     user = UserFactory(is_active=False)
     assert send_welcome_email.delay(user.pk).get() is False
+    assert mail.outbox == []
+
+
+def test_welcome_service_sends_the_welcome_to_the_person():
+    user = UserFactory(name="Priya Shah")
+    assert user_welcome_email_send(user_id=user.pk) is True
+    (message,) = mail.outbox
+    assert message.to == [user.email]
+    assert message.subject == "[Mentoring] Welcome to Mentoring"
+    assert "Hello Priya," in message.body
+
+
+def test_welcome_service_sends_nothing_for_a_deactivated_or_deleted_account():
+    user = UserFactory(is_active=False)
+    gone = UserFactory()
+    gone_id = gone.pk
+    gone.delete()
+    assert user_welcome_email_send(user_id=user.pk) is False
+    assert user_welcome_email_send(user_id=gone_id) is False
     assert mail.outbox == []
 
 

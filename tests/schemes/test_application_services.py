@@ -13,6 +13,7 @@ from schemes.models import Application, Membership, Role
 from schemes.services.applications import (
     application_approve,
     application_decline,
+    application_email_send,
     application_save_step,
     application_start,
     application_submit,
@@ -274,6 +275,28 @@ def test_the_applicant_is_told_their_application_was_received(
     assert mail.outbox[0].to == ["sam@example.org"]
     assert "has been received" in mail.outbox[0].subject
     assert scheme.name in mail.outbox[0].body
+
+
+def test_the_email_service_tells_the_applicant_of_receipt_or_decision(scheme):
+    application = ApplicationFactory(
+        scheme=scheme, status=Application.Status.APPROVED, user__email="sam@example.org"
+    )
+    assert application_email_send(application_id=application.pk, kind="received") is True
+    assert application_email_send(application_id=application.pk, kind="decided") is True
+    received, decided = mail.outbox
+    assert received.to == decided.to == ["sam@example.org"]
+    assert "has been received" in received.subject
+    assert "You have a place" in decided.subject
+
+
+def test_the_email_service_sends_nothing_to_a_deactivated_or_deleted_applicant(scheme):
+    inactive = ApplicationFactory(scheme=scheme, user__is_active=False)
+    gone = ApplicationFactory(scheme=scheme)
+    gone_id = gone.pk
+    gone.delete()
+    assert application_email_send(application_id=inactive.pk, kind="received") is False
+    assert application_email_send(application_id=gone_id, kind="received") is False
+    assert mail.outbox == []
 
 
 # --- decide --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from schemes.models import Application, Invitation, Membership, Role
 from schemes.services.invitations import (
     invitation_accept,
     invitation_create,
+    invitation_email_send,
     invitation_resend,
     invitation_revoke,
     invitations_import,
@@ -301,6 +302,36 @@ def test_a_revoked_invitation_cannot_be_resent(invitation, django_capture_on_com
         pytest.raises(ValidationError, match="revoked: it cannot be resent"),
     ):
         invitation_resend(invitation=invitation)
+    assert mail.outbox == []
+
+
+# --- invitation_email_send (the background part of inviting and resending) ---------------
+
+
+def test_the_email_service_sends_the_link_and_counts_the_sending(invitation):
+    before = timezone.now()
+    assert invitation_email_send(invitation_id=invitation.pk) is True
+    invitation.refresh_from_db()
+    assert invitation.send_count == 1
+    assert invitation.sent_at >= before
+    (message,) = mail.outbox
+    assert message.to == ["invitee@example.org"]
+    assert invitation.get_absolute_url() in message.body
+
+
+@pytest.mark.parametrize("status", [Invitation.Status.REVOKED, Invitation.Status.ACCEPTED])
+def test_the_email_service_sends_nothing_for_an_invitation_no_longer_pending(invitation, status):
+    Invitation.objects.filter(pk=invitation.pk).update(status=status)
+    assert invitation_email_send(invitation_id=invitation.pk) is False
+    invitation.refresh_from_db()
+    assert invitation.send_count == 0 and invitation.sent_at is None
+    assert mail.outbox == []
+
+
+def test_the_email_service_sends_nothing_for_a_deleted_invitation(invitation):
+    invitation_id = invitation.pk
+    invitation.delete()
+    assert invitation_email_send(invitation_id=invitation_id) is False
     assert mail.outbox == []
 
 
