@@ -6,6 +6,8 @@ itself. Executing loads the scheme's pool (``matching.pool``), scores and solves
 the pure engine (``matching.engine``) and stores the result as proposals and unmatched
 mentees. The coordinator then swaps, removes and pins proposals on the finished run,
 and can run again around the pinned ones. Publishing lives in ``services.mentorships``.
+Celery beat's daily job starts the runs that schemes' schedules ask for
+(``scheduled_runs_start``).
 """
 
 import logging
@@ -13,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -37,6 +39,7 @@ from matching.pool import (
     scheme_rules,
 )
 from matching.selectors.runs import NO_PLACES_LEFT, run_places_left
+from matching.selectors.schedule import scheduled_matching_due, schemes_with_matching_schedule
 from matching.tasks.runs import execute_match_run
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role, Scheme
@@ -126,6 +129,30 @@ def match_run_rerun(*, run: MatchRun, started_by) -> MatchRun:
     return match_run_start(
         scheme=run.scheme, trigger=MatchRun.Trigger.COORDINATOR, started_by=started_by, based_on=run
     )
+
+
+def scheduled_runs_start(*, today: date | None = None) -> list[int]:
+    """Start the runs that schemes' matching schedules ask for on ``today`` (the site's
+    date by default). Returns the ids of the runs started, each queued for a worker.
+
+    A scheme whose run is already going is skipped, with a line in the log; it is tried
+    again at its next scheduled time. Each run is started in a transaction of its own,
+    so one scheme refused leaves the others' runs standing.
+    """
+    today = today or timezone.localdate()
+    started: list[int] = []
+    for scheme in schemes_with_matching_schedule():
+        if not scheduled_matching_due(scheme, today):
+            continue
+        try:
+            run = match_run_start(scheme=scheme, trigger=MatchRun.Trigger.SCHEDULE)
+        except ValidationError as error:
+            logger.info(
+                "Scheduled matching of %s skipped: %s", scheme.slug, " ".join(error.messages)
+            )
+            continue
+        started.append(run.pk)
+    return started
 
 
 def match_run_execute(*, run_id: int, on_scored: ScoresHook | None = None) -> MatchRun:

@@ -1,6 +1,8 @@
 """Matching on a scheme's schedule: weekly while applications are open, or once when
-they close, started by Celery beat's daily call of ``run_scheduled_matching``."""
+they close, started by Celery beat's daily call of ``run_scheduled_matching``, which
+calls ``scheduled_runs_start``; the selectors say which schemes are due."""
 
+import logging
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -8,7 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from matching.models import MatchRun
-from matching.services.runs import match_run_start
+from matching.selectors import scheduled_matching_due, schemes_with_matching_schedule
+from matching.services.runs import ALREADY_RUNNING, match_run_start, scheduled_runs_start
 from matching.tasks.runs import run_scheduled_matching
 from schemes.choices import MatchingMode, MatchingSchedule
 from tests.factories import SchemeFactory, approved_mentee, approved_mentor
@@ -155,3 +158,66 @@ def test_a_scheme_already_running_is_skipped_and_the_others_still_start(weekly):
     assert started == [schedule_runs(other).get().pk]
     assert not schedule_runs(weekly).exists()
     assert list(MatchRun.objects.filter(scheme=weekly)) == [busy]
+
+
+def test_a_scheme_already_running_is_logged_as_skipped(weekly, caplog):
+    match_run_start(scheme=weekly, trigger=MatchRun.Trigger.COORDINATOR, execute_later=False)
+
+    with caplog.at_level(logging.INFO, logger="matching.services.runs"):
+        assert scheduled_runs_start(today=MONDAY) == []
+
+    assert f"Scheduled matching of {weekly.slug} skipped: {ALREADY_RUNNING}" in caplog.messages
+
+
+# --- the service and the selectors, on a given day -------------------------------------
+
+
+def test_the_service_starts_the_runs_due_on_the_day_it_is_given(weekly):
+    window = scheduled_scheme(MatchingSchedule.WINDOW_CLOSE, closes=MONDAY - timedelta(days=1))
+
+    started = scheduled_runs_start(today=MONDAY)
+
+    assert sorted(started) == sorted(
+        [schedule_runs(weekly).get().pk, schedule_runs(window).get().pk]
+    )
+    assert scheduled_runs_start(today=MONDAY) == []  # once a day
+    assert scheduled_runs_start(today=TUESDAY) == []  # weekly: Mondays only
+
+
+def test_the_service_uses_the_sites_date_by_default(weekly):
+    with at(MONDAY):
+        started = scheduled_runs_start()
+
+    assert started == [schedule_runs(weekly).get().pk]
+
+
+def test_only_schemes_that_run_matching_on_a_schedule_are_looked_at(weekly):
+    window = scheduled_scheme(MatchingSchedule.WINDOW_CLOSE)
+    scheduled_scheme(MatchingSchedule.MANUAL)
+    scheduled_scheme(MatchingSchedule.WEEKLY, matching_mode=MatchingMode.SHORTLIST)
+
+    assert list(schemes_with_matching_schedule()) == [weekly, window]
+
+
+def test_a_weekly_scheme_is_due_on_a_monday_without_a_scheduled_run_that_day(weekly):
+    assert scheduled_matching_due(weekly, MONDAY)
+    assert not scheduled_matching_due(weekly, TUESDAY)
+    with at(MONDAY):
+        match_run_start(scheme=weekly, trigger=MatchRun.Trigger.SCHEDULE, execute_later=False)
+
+    assert not scheduled_matching_due(weekly, MONDAY)
+
+
+def test_a_window_close_scheme_is_due_within_a_grace_week_after_closing(db):
+    scheme = scheduled_scheme(MatchingSchedule.WINDOW_CLOSE, closes=MONDAY)
+
+    assert not scheduled_matching_due(scheme, MONDAY)
+    assert scheduled_matching_due(scheme, TUESDAY)
+    assert scheduled_matching_due(scheme, MONDAY + timedelta(days=7))
+    assert not scheduled_matching_due(scheme, MONDAY + timedelta(days=8))
+
+
+def test_a_scheme_in_shortlist_mode_is_never_due(db):
+    scheme = scheduled_scheme(MatchingSchedule.WEEKLY, matching_mode=MatchingMode.SHORTLIST)
+
+    assert not scheduled_matching_due(scheme, MONDAY)
