@@ -1,6 +1,7 @@
 """Reads of match runs and their proposals, for the coordinator's pages and the command."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
@@ -10,17 +11,20 @@ from matching.engine.criteria import explain
 from matching.engine.matrix import score_matrix
 from matching.models import MatchRun, Proposal, Unmatched
 from matching.pool import MENTOR_STATUSES, person_for, remaining_places, scheme_rules
+from matching.selectors.mentorships import mentorship_reasons
 from schemes.models import Application, Role, Scheme
 
 __all__ = [
     "NO_PLACES_LEFT",
     "PROPOSAL_SORTS",
     "PairDifference",
+    "ProposalRow",
     "RunComparison",
     "SwapCandidate",
     "active_run",
     "latest_run",
     "mentor_candidates",
+    "proposal_rows",
     "run_comparison",
     "run_places_left",
     "run_proposals",
@@ -93,6 +97,24 @@ def run_proposals(
     if pinned is not None:
         proposals = proposals.filter(pinned=pinned)
     return proposals.order_by(*PROPOSAL_SORTS.get(sort, PROPOSAL_SORTS["-score"]))
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    """A line of a run's proposals: the pair, and the reasons of the criteria that gave
+    it the most points, strongest first."""
+
+    proposal: Proposal
+    reasons: tuple[str, ...]
+
+
+def proposal_rows(proposals: Iterable[Proposal], *, reasons: int = 2) -> list[ProposalRow]:
+    """``proposals`` (a page of ``run_proposals``) as rows with their top ``reasons``,
+    read from each stored breakdown: no query beyond the page's own."""
+    return [
+        ProposalRow(proposal, tuple(mentorship_reasons(proposal.breakdown, limit=reasons)))
+        for proposal in proposals
+    ]
 
 
 def run_unmatched(run: MatchRun) -> QuerySet[Unmatched]:

@@ -1,20 +1,29 @@
 """The coordinator's matching pages: the runs, one run's progress and proposals, one
 proposal with its swap, pin and remove, and two runs compared."""
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from matching.forms.runs import CompareForm, PinForm, ProposalFilterForm, SwapForm
-from matching.models import MatchRun, Proposal
+from matching.models import MatchRun, Proposal, Unmatched
+from matching.permissions import (
+    get_scheme_proposal,
+    get_scheme_run,
+    get_scheme_unmatched,
+    scheme_object,
+)
 from matching.selectors.runs import (
+    SwapCandidate,
     active_run,
     mentor_candidates,
+    proposal_rows,
     run_comparison,
     run_proposals,
     run_unmatched,
@@ -24,15 +33,10 @@ from matching.selectors.settings import criterion_labels
 from matching.selectors.summary import matching_summary
 from matching.services import runs as run_services
 from matching.services.mentorships import match_run_publish
-from mentoring.permissions import (
-    get_scheme_for_user,
-    get_scheme_proposal,
-    get_scheme_run,
-    get_scheme_unmatched,
-)
+from mentoring.forms import add_service_error, message_service_error
 from schemes.choices import MatchingMode
-from schemes.forms import add_service_error
-from schemes.models import Role, Scheme
+from schemes.models import Scheme
+from schemes.permissions import SchemeAccess, coordinator_view
 
 PER_PAGE = 50
 # Mentors listed for a swap unless the coordinator asks for all of them: explaining
@@ -41,22 +45,14 @@ SWAP_CANDIDATES = 25
 REVIEWABLE = (MatchRun.Status.FINISHED, MatchRun.Status.PUBLISHED)
 
 
-def _coordinated_scheme(request, slug) -> Scheme:
-    return get_scheme_for_user(request.user, slug, roles=[Role.COORDINATOR], change=True)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 # The runs ------------------------------------------------------------------------------
 
 
-@login_required
+@coordinator_view
 @require_GET
-def run_list(request, slug):
+def run_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The scheme's runs, newest first, with the pool a new run would match."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = access.scheme
     page = Paginator(scheme_runs(scheme), PER_PAGE).get_page(request.GET.get("page"))
     reviewable = [run for run in page.object_list if run.status in REVIEWABLE]
     return render(
@@ -73,28 +69,27 @@ def run_list(request, slug):
     )
 
 
-@login_required
-def run_start(request, slug):
+@coordinator_view
+@require_POST
+def run_start(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Start a run (a Celery task does the work) and show its progress."""
-    scheme = _coordinated_scheme(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     try:
         run = run_services.match_run_start(
             scheme=scheme, trigger=MatchRun.Trigger.COORDINATOR, started_by=request.user
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        message_service_error(request, error)
         return redirect("matching:runs", slug=scheme.slug)
     messages.success(request, "Matching has started. This page follows it until it finishes.")
     return redirect("matching:run", slug=scheme.slug, pk=run.pk)
 
 
-@login_required
+@coordinator_view
 @require_GET
-def run_compare(request, slug):
+def run_compare(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Two runs' totals side by side, and the mentees whose mentor differs."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = access.scheme
     runs = list(scheme_runs(scheme).filter(status__in=REVIEWABLE))
     form = CompareForm(request.GET or None, runs=runs)
     comparison = None
@@ -125,22 +120,20 @@ def run_compare(request, slug):
 # One run -------------------------------------------------------------------------------
 
 
-@login_required
+@coordinator_view
+@scheme_object(get_scheme_run)
 @require_GET
-def run_detail(request, slug, pk):
+def run_detail(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
     """A run: its progress while it goes, then its totals, proposals and unmatched
     mentees, with re-run and publish."""
-    scheme = _coordinated_scheme(request, slug)
-    run = get_scheme_run(scheme, pk)
-    context = {"scheme": scheme, "run": run}
+    scheme = access.scheme
+    context: dict[str, Any] = {"scheme": scheme, "run": run}
     if run.status in REVIEWABLE:
         form = ProposalFilterForm(request.GET or None)
         if form.is_bound:
             form.is_valid()  # the valid filters apply; a bad one is shown beside its field
         filters = form.filters()
         page = Paginator(run_proposals(run, **filters), PER_PAGE).get_page(request.GET.get("page"))
-        for proposal in page.object_list:
-            proposal.top_reasons = _top_reasons(proposal.breakdown)
         unmatched = Paginator(run_unmatched(run), PER_PAGE).get_page(
             request.GET.get("unmatched_page")
         )
@@ -151,6 +144,7 @@ def run_detail(request, slug, pk):
         context.update(
             form=form,
             page=page,
+            rows=proposal_rows(page.object_list),
             unmatched=unmatched,
             query=query.urlencode(),
             filtered=bool(
@@ -162,13 +156,12 @@ def run_detail(request, slug, pk):
 
 
 @never_cache
-@login_required
+@coordinator_view
+@scheme_object(get_scheme_run)
 @require_GET
-def run_progress(request, slug, pk):
+def run_progress(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
     """How far the run is, for the page's script: status, percent, message, and the
     page to load when it is over."""
-    scheme = _coordinated_scheme(request, slug)
-    run = get_scheme_run(scheme, pk)
     return JsonResponse(
         {
             "status": run.status,
@@ -179,17 +172,15 @@ def run_progress(request, slug, pk):
     )
 
 
-@login_required
-def run_rerun(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_run)
+@require_POST
+def run_rerun(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
     """Run matching again, keeping this run's pinned pairs."""
-    scheme = _coordinated_scheme(request, slug)
-    run = get_scheme_run(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         new_run = run_services.match_run_rerun(run=run, started_by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        message_service_error(request, error)
         return redirect(run)
     messages.success(
         request, f"Matching has started again, keeping the pinned pairs of run {run.pk}."
@@ -197,17 +188,16 @@ def run_rerun(request, slug, pk):
     return redirect(new_run)
 
 
-@login_required
-def run_publish(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_run)
+@require_POST
+def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
     """Publish the run: each pair becomes a proposed mentorship and both are e-mailed."""
-    scheme = _coordinated_scheme(request, slug)
-    run = get_scheme_run(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     try:
         mentorships = match_run_publish(run=run, published_by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        message_service_error(request, error)
         return redirect(run)
     count = len(mentorships)
     messages.success(
@@ -222,23 +212,22 @@ def run_publish(request, slug, pk):
 # One proposal --------------------------------------------------------------------------
 
 
-@login_required
+@coordinator_view
+@scheme_object(get_scheme_proposal)
 @require_GET
-def proposal_detail(request, slug, pk):
+def proposal_detail(request: HttpRequest, access: SchemeAccess, proposal: Proposal) -> HttpResponse:
     """A proposed pair: both people, the points behind the score, and the coordinator's
     changes (pin, remove, swap)."""
-    scheme = _coordinated_scheme(request, slug)
-    proposal = get_scheme_proposal(scheme, pk)
+    scheme = access.scheme
     return _proposal_page(request, scheme, proposal, SwapForm(scheme=scheme))
 
 
-@login_required
-def proposal_swap(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_proposal)
+@require_POST
+def proposal_swap(request: HttpRequest, access: SchemeAccess, proposal: Proposal) -> HttpResponse:
     """Give the mentee another mentor; breaking a hard constraint needs a reason."""
-    scheme = _coordinated_scheme(request, slug)
-    proposal = get_scheme_proposal(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     form = SwapForm(request.POST, scheme=scheme)
     if form.is_valid():
         try:
@@ -253,7 +242,7 @@ def proposal_swap(request, slug, pk):
                 add_service_error(form, error)
             else:
                 # Not about what was typed (the run was published meanwhile): at the top.
-                messages.error(request, _error_text(error))
+                message_service_error(request, error)
         else:
             messages.success(
                 request,
@@ -265,17 +254,16 @@ def proposal_swap(request, slug, pk):
     return _proposal_page(request, scheme, proposal, form)
 
 
-@login_required
-def proposal_remove(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_proposal)
+@require_POST
+def proposal_remove(request: HttpRequest, access: SchemeAccess, proposal: Proposal) -> HttpResponse:
     """Take the pair out of the run: the mentee is listed as unmatched."""
-    scheme = _coordinated_scheme(request, slug)
-    proposal = get_scheme_proposal(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     try:
         run_services.proposal_remove(proposal=proposal, changed_by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        message_service_error(request, error)
         return redirect("matching:proposal", slug=scheme.slug, pk=proposal.pk)
     messages.success(
         request,
@@ -285,22 +273,21 @@ def proposal_remove(request, slug, pk):
     return redirect("matching:run", slug=scheme.slug, pk=proposal.run_id)
 
 
-@login_required
-def proposal_pin(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_proposal)
+@require_POST
+def proposal_pin(request: HttpRequest, access: SchemeAccess, proposal: Proposal) -> HttpResponse:
     """Pin the pair (a re-run keeps it) or unpin it."""
-    scheme = _coordinated_scheme(request, slug)
-    proposal = get_scheme_proposal(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     form = PinForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["pinned"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["pinned"]))
     else:
         pinned = form.cleaned_data["pinned"]
         try:
             run_services.proposal_pin(proposal=proposal, pinned=pinned, changed_by=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            message_service_error(request, error)
         else:
             messages.success(
                 request,
@@ -311,12 +298,14 @@ def proposal_pin(request, slug, pk):
     return redirect("matching:proposal", slug=scheme.slug, pk=proposal.pk)
 
 
-@login_required
-def unmatched_assign(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_unmatched)
+def unmatched_assign(
+    request: HttpRequest, access: SchemeAccess, unmatched: Unmatched
+) -> HttpResponse:
     """Give a mentee the run left unmatched (or whose pair was removed) a mentor by hand;
     breaking a hard constraint needs a reason, as for a swap."""
-    scheme = _coordinated_scheme(request, slug)
-    unmatched = get_scheme_unmatched(scheme, pk)
+    scheme = access.scheme
     run = unmatched.run
     if request.method == "POST":
         form = SwapForm(request.POST, scheme=scheme)
@@ -333,7 +322,7 @@ def unmatched_assign(request, slug, pk):
                 if hasattr(error, "error_dict") and set(error.error_dict) <= {"reason", "mentor"}:
                     add_service_error(form, error)
                 else:
-                    messages.error(request, _error_text(error))
+                    message_service_error(request, error)
                     return redirect(run)
             else:
                 messages.success(
@@ -363,7 +352,9 @@ def unmatched_assign(request, slug, pk):
     )
 
 
-def _candidates(request, run: MatchRun, mentee_id: int, *, exclude_mentor_id=None):
+def _candidates(
+    request: HttpRequest, run: MatchRun, mentee_id: int, *, exclude_mentor_id: int | None = None
+) -> tuple[list[SwapCandidate], bool]:
     """The mentors to offer on a page (the best ``SWAP_CANDIDATES`` unless all are asked
     for), and whether there are more; none once the run can no longer change."""
     if not run.is_editable:
@@ -379,7 +370,9 @@ def _candidates(request, run: MatchRun, mentee_id: int, *, exclude_mentor_id=Non
     return candidates[:SWAP_CANDIDATES] if more else candidates, more
 
 
-def _proposal_page(request, scheme, proposal: Proposal, form: SwapForm):
+def _proposal_page(
+    request: HttpRequest, scheme: Scheme, proposal: Proposal, form: SwapForm
+) -> HttpResponse:
     run = proposal.run
     candidates, more = _candidates(
         request, run, proposal.mentee_id, exclude_mentor_id=proposal.mentor_id
@@ -403,14 +396,9 @@ def _proposal_page(request, scheme, proposal: Proposal, form: SwapForm):
     )
 
 
-def _top_reasons(breakdown: list[dict], count: int = 2) -> list[str]:
-    """The reasons of the criteria that gave the pair the most points."""
-    earning = [line for line in breakdown or [] if line.get("points", 0) > 0]
-    earning.sort(key=lambda line: line["points"], reverse=True)
-    return [line["reason"] for line in earning[:count]]
-
-
-def _weights_side_by_side(scheme, run_a: MatchRun, run_b: MatchRun) -> list[tuple]:
+def _weights_side_by_side(
+    scheme: Scheme, run_a: MatchRun, run_b: MatchRun
+) -> list[tuple[str, float | None, float | None, bool]]:
     """(criterion, weight in A, weight in B, differs) for every criterion of either."""
     keys = list(dict.fromkeys([*run_a.weights, *run_b.weights]))
     labels = criterion_labels(scheme, keys)

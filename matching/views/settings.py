@@ -2,8 +2,8 @@
 pair whose points follow the weights as they are edited."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,18 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matching.forms.settings import ExampleForm, MatchingWeightsForm
 from matching.selectors.settings import example_pair
 from matching.services.settings import matching_weights_update
-from mentoring.permissions import get_scheme_for_user
-from schemes.forms import add_service_error
-from schemes.models import Role
+from mentoring.forms import add_service_error
+from schemes.models import Scheme
+from schemes.permissions import SchemeAccess, coordinator_view
 
 EXAMPLE_FIELDS = ("mentee", "mentor")
 
 
-@login_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def matching_settings(request, slug):
+def matching_settings(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The weights form; a POST saves the weights, or puts back the defaults."""
-    scheme = get_scheme_for_user(request.user, slug, roles=[Role.COORDINATOR], change=True)
+    scheme = access.scheme
     form = MatchingWeightsForm(request.POST or None, scheme=scheme)
     if request.method == "POST":
         reset = "reset" in request.POST
@@ -48,16 +48,15 @@ def matching_settings(request, slug):
     return _render(request, scheme, form)
 
 
-@login_required
+@coordinator_view
 @require_GET
-def matching_example(request, slug):
+def matching_example(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The settings page with the example pair the coordinator chose (the example form
     sends its query here)."""
-    scheme = get_scheme_for_user(request.user, slug, roles=[Role.COORDINATOR], change=True)
-    return _render(request, scheme, MatchingWeightsForm(scheme=scheme))
+    return _render(request, access.scheme, MatchingWeightsForm(scheme=access.scheme))
 
 
-def _render(request, scheme, form):
+def _render(request: HttpRequest, scheme: Scheme, form: MatchingWeightsForm) -> HttpResponse:
     chosen = _example_query(request)
     example_form = ExampleForm(chosen or None, scheme=scheme)
     if example_form.is_bound and example_form.is_valid():
@@ -83,7 +82,7 @@ def _render(request, scheme, form):
     )
 
 
-def _example_query(request):
+def _example_query(request: HttpRequest) -> QueryDict | None:
     """The example's part of the query string (``mentee``, ``mentor``), or None."""
     query = request.GET.copy()
     for key in list(query):
@@ -92,7 +91,7 @@ def _example_query(request):
     return query if any(query.get(key, "").strip() for key in EXAMPLE_FIELDS) else None
 
 
-def _page_url(request, scheme) -> str:
+def _page_url(request: HttpRequest, scheme: Scheme) -> str:
     """Back to the page, still showing the example the coordinator chose."""
     chosen = _example_query(request)
     if chosen:

@@ -666,6 +666,28 @@ def test_actions_take_posts_only_and_pages_gets_only(client, coordinator, run):
         assert client.post(urls[name]).status_code == 405, name
 
 
+def test_each_pair_on_the_run_page_shows_its_two_strongest_reasons(client, scheme, coordinator):
+    run = MatchRun.objects.create(scheme=scheme, trigger="command", status="finished")
+    points = {"Some points.": 5.0, "The most points.": 30.0, "No points.": 0.0, "Next.": 10.0}
+    Proposal.objects.create(
+        run=run,
+        mentee=approved_mentee(scheme, "ann@example.org"),
+        mentor=approved_mentor(scheme, "bob@example.org"),
+        score=45,
+        breakdown=[
+            {"key": f"k{n}", "label": f"K{n}", "points": p, "max_points": 30, "reason": r}
+            for n, (r, p) in enumerate(points.items())
+        ],
+    )
+    client.force_login(coordinator)
+
+    pairs = pairs_shown(client.get(url("run", run.pk)))
+
+    assert "The most points. Next." in pairs
+    assert "Some points." not in pairs
+    assert "No points." not in pairs
+
+
 def test_a_run_or_proposal_of_another_scheme_is_not_found(
     client, coordinator, other_scheme, other_coordinator
 ):
@@ -679,6 +701,10 @@ def test_a_run_or_proposal_of_another_scheme_is_not_found(
     assert client.get(url("proposal", proposal.pk)).status_code == 404
     assert client.post(url("proposal_remove", proposal.pk)).status_code == 404
     assert client.post(url("run_publish", foreign.pk)).status_code == 404
+    # Whatever the method: a wrong one is not told apart from a missing object.
+    assert client.get(url("proposal_remove", proposal.pk)).status_code == 404
+    assert client.get(url("run_publish", foreign.pk)).status_code == 404
+    assert client.post(url("run", foreign.pk)).status_code == 404
     # Nor through the other scheme's address, which they do not coordinate.
     assert client.get(url("run", foreign.pk, slug=other_scheme.slug)).status_code == 404
     assert Proposal.objects.filter(pk=proposal.pk).exists()
