@@ -46,9 +46,10 @@ class MentorshipEndForm(forms.Form):
         error_messages={"required": "Please say why the mentorship is ending."},
     )
 
-    def __init__(self, *args, viewer_role: str, **kwargs):
+    def __init__(self, *args, role: str, **kwargs):
+        """``role`` is the viewer's in the mentorship: who is told what depends on it."""
         super().__init__(*args, **kwargs)
-        if viewer_role == "coordinator":
+        if role == "coordinator":
             self.fields[
                 "reason"
             ].help_text = "Both people are told that the mentorship has ended, with this reason."

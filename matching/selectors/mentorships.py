@@ -2,21 +2,25 @@
 mentee applications that choose their mentor from a shortlist."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Mentorship
+from mentoring.models import User
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role, Scheme
 from schemes.selectors import Tally
 
 __all__ = [
     "MentorshipCounts",
+    "MentorshipForViewer",
     "mentorship_for_viewer",
     "mentorship_reasons",
     "mentorship_status_counts",
     "mentorships_for_user",
+    "mentorships_for_viewer",
     "open_mentorship_for_application",
     "open_mentorships_for_user",
     "scheme_mentorship_list",
@@ -24,7 +28,7 @@ __all__ = [
 ]
 
 
-def mentorships_for_user(user) -> QuerySet[Mentorship]:
+def mentorships_for_user(user: Any) -> QuerySet[Mentorship]:
     """Every mentorship ``user`` is in, as mentee or as mentor, newest first, with its
     scheme, both people and both applications, in one query."""
     return (
@@ -34,7 +38,7 @@ def mentorships_for_user(user) -> QuerySet[Mentorship]:
     )
 
 
-def shortlist_applications_for_user(user) -> QuerySet[Application]:
+def shortlist_applications_for_user(user: Any) -> QuerySet[Application]:
     """``user``'s approved mentee applications in shortlist-mode schemes that have no
     proposed or active mentorship: each can choose a mentor from its shortlist."""
     return (
@@ -97,31 +101,68 @@ def mentorship_reasons(breakdown: list[dict], limit: int | None = None) -> list[
     return reasons[:limit] if limit is not None else reasons
 
 
-def mentorship_for_viewer(mentorship: Mentorship, user) -> Mentorship:
-    """Set what the pages show of a mentorship to ``user``: their role, the other
-    person, both replies and whether it is their turn to reply."""
-    role = getattr(mentorship, "viewer_role", None) or mentorship.role_of(user)
-    mentorship.viewer_role = role
-    if role in {"mentee", "mentor"}:
-        other_role = "mentor" if role == "mentee" else "mentee"
-        mentorship.other_role = other_role
-        mentorship.other = getattr(mentorship, other_role)
-        mentorship.my_response = getattr(mentorship, f"{role}_response")
-        mentorship.their_response = getattr(mentorship, f"{other_role}_response")
-        waiting = (
-            mentorship.status == Mentorship.Status.PROPOSED
-            and timezone.now() < mentorship.respond_by
-        )
-        mentorship.my_turn = waiting and mentorship.my_response == Mentorship.Response.PENDING
+@dataclass(frozen=True)
+class MentorshipForViewer:
+    """A mentorship as one person sees it: in which role ("mentee", "mentor" or
+    "coordinator"), and for the pair, the other person, both replies, and whether it is
+    their turn to reply or they may still withdraw. A coordinator has no other person and
+    no reply (``other`` is None, the replies are empty and both flags are False)."""
+
+    mentorship: Mentorship
+    role: str
+    other: User | None = None
+    other_role: str = ""
+    my_response: str = ""
+    their_response: str = ""
+    my_turn: bool = False
+    can_withdraw: bool = False
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_shortlist_request(self) -> bool:
+        """The viewer is the mentee who asked for this mentor from their shortlist."""
+        return self.role == Role.MENTEE and self.mentorship.source == Mentorship.Source.SHORTLIST
+
+
+def mentorship_for_viewer(mentorship: Mentorship, role: str) -> MentorshipForViewer:
+    """What the pages show of ``mentorship`` to the person who holds ``role`` in it (as
+    found by ``matching.permissions.get_mentorship_for_user`` or ``role_of``)."""
+    if role not in {Role.MENTEE, Role.MENTOR}:
+        return MentorshipForViewer(mentorship=mentorship, role=str(role))
+    other_role = Role.MENTOR.value if role == Role.MENTEE else Role.MENTEE.value
+    my_response = getattr(mentorship, f"{role}_response")
+    waiting = (
+        mentorship.status == Mentorship.Status.PROPOSED and timezone.now() < mentorship.respond_by
+    )
+    return MentorshipForViewer(
+        mentorship=mentorship,
+        role=str(role),
+        other=getattr(mentorship, other_role),
+        other_role=other_role,
+        my_response=my_response,
+        their_response=getattr(mentorship, f"{other_role}_response"),
+        my_turn=waiting and my_response == Mentorship.Response.PENDING,
         # Someone who accepted can still change their mind until the match starts.
-        mentorship.can_withdraw = waiting and mentorship.my_response == Mentorship.Response.ACCEPTED
-    return mentorship
+        can_withdraw=waiting and my_response == Mentorship.Response.ACCEPTED,
+    )
 
 
-def open_mentorships_for_user(user) -> list[Mentorship]:
-    """``user``'s proposed and active mentorships, prepared for them
-    (``mentorship_for_viewer``), in one query."""
+def _for_viewer(mentorships: QuerySet[Mentorship], user: Any) -> list[MentorshipForViewer]:
     return [
-        mentorship_for_viewer(mentorship, user)
-        for mentorship in mentorships_for_user(user).filter(status__in=Mentorship.OPEN)
+        mentorship_for_viewer(mentorship, mentorship.role_of(user) or "")
+        for mentorship in mentorships
     ]
+
+
+def mentorships_for_viewer(user: Any) -> list[MentorshipForViewer]:
+    """Every mentorship ``user`` is in, newest first, as they see it, in one query."""
+    return _for_viewer(mentorships_for_user(user), user)
+
+
+def open_mentorships_for_user(user: Any) -> list[MentorshipForViewer]:
+    """``user``'s proposed and active mentorships, newest first, as they see them, in one
+    query."""
+    return _for_viewer(mentorships_for_user(user).filter(status__in=Mentorship.OPEN), user)

@@ -2,7 +2,7 @@
 the early ending, the shortlist a mentee chooses from, and the coordinator's list of a
 scheme's mentorships.
 
-Every object is loaded through ``mentoring.permissions``: a mentorship is visible to its
+Every object is loaded through its app's ``permissions``: a mentorship is visible to its
 pair and to its scheme's coordinators (404 for anyone else), a shortlist to the mentee
 whose application it is.
 """
@@ -11,9 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from matching import selectors
 from matching.forms.mentorships import (
@@ -23,61 +23,53 @@ from matching.forms.mentorships import (
     ShortlistRequestForm,
 )
 from matching.models import Mentorship
+from matching.permissions import MentorshipAccess, mentorship_view
+from matching.selectors import MentorshipForViewer
 from matching.services.mentorships import mentorship_accept, mentorship_decline
 from matching.services.mentorships import mentorship_end as end_mentorship
 from matching.services.shortlist import mentorship_request, shortlist_for
-from mentoring.permissions import (
-    get_application_for_user,
-    get_mentorship_for_user,
-    get_scheme_for_user,
-)
+from mentoring.forms import add_service_error
+from mentoring.models import User
 from schemes.choices import MatchingMode
-from schemes.forms import add_service_error
 from schemes.models import Application, Role
+from schemes.permissions import SchemeAccess, coordinator_view, get_application_for_user
 
 PER_PAGE = 50
-COORDINATOR = Role.COORDINATOR.value
 
 
 @login_required
-def my_mentorships(request):
+def my_mentorships(request: HttpRequest) -> HttpResponse:
     """The person's mentorships, as mentee and as mentor, each with what to do next,
     and the shortlists they can choose a mentor from."""
-    mentorships = [
-        selectors.mentorship_for_viewer(mentorship, request.user)
-        for mentorship in selectors.mentorships_for_user(request.user)
-    ]
+    mentorships = selectors.mentorships_for_viewer(request.user)
     return render(
         request,
         "matching/mentorships/my_mentorships.html",
         {
-            "current": [m for m in mentorships if m.is_open],
-            "past": [m for m in mentorships if not m.is_open],
+            "current": [m for m in mentorships if m.mentorship.is_open],
+            "past": [m for m in mentorships if not m.mentorship.is_open],
             "shortlists": list(selectors.shortlist_applications_for_user(request.user)),
         },
     )
 
 
-@login_required
-def mentorship_detail(request, pk):
+@mentorship_view
+def mentorship_detail(request: HttpRequest, access: MentorshipAccess) -> HttpResponse:
     """One mentorship: who the other person is and why they were matched, where it
     stands, and the replies or the ending open to the viewer."""
-    mentorship = get_mentorship_for_user(request.user, pk)
-    return _detail_page(request, mentorship, MentorshipReplyForm())
+    return _detail_page(request, _viewed(access), MentorshipReplyForm())
 
 
-@login_required
-def mentorship_reply(request, pk):
-    """Accept or decline a match (POST only); a form error shows the page again with
-    what was typed."""
-    # Loaded first, so that people with no access get 404, not 405.
-    mentorship = selectors.mentorship_for_viewer(
-        get_mentorship_for_user(request.user, pk), request.user
-    )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if mentorship.viewer_role == COORDINATOR:
+@mentorship_view
+@require_POST
+def mentorship_reply(request: HttpRequest, access: MentorshipAccess) -> HttpResponse:
+    """Accept or decline a match; a form error shows the page again with what was
+    typed."""
+    viewer = _viewed(access)
+    if viewer.other is None:  # a coordinator
         raise PermissionDenied("Only the mentee and the mentor reply to a match.")
+    other = viewer.other
+    mentorship = viewer.mentorship
     form = MentorshipReplyForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == MentorshipReplyForm.ACCEPT
@@ -91,22 +83,21 @@ def mentorship_reply(request, pk):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _reply_message(mentorship, accept))
+            messages.success(request, _reply_message(viewer, other, accepted=accept))
             return redirect(mentorship)
-    return _detail_page(request, mentorship, form)
+    return _detail_page(request, _viewed(access), form)
 
 
-@login_required
+@mentorship_view
 @require_http_methods(["GET", "POST"])
-def mentorship_end(request, pk):
+def mentorship_end(request: HttpRequest, access: MentorshipAccess) -> HttpResponse:
     """End a mentorship early, with a reason: for the pair and the coordinators."""
-    mentorship = selectors.mentorship_for_viewer(
-        get_mentorship_for_user(request.user, pk), request.user
-    )
+    viewer = _viewed(access)
+    mentorship = viewer.mentorship
     if not mentorship.is_open:
         messages.info(request, "This mentorship has already finished.")
         return redirect(mentorship)
-    form = MentorshipEndForm(request.POST or None, viewer_role=mentorship.viewer_role)
+    form = MentorshipEndForm(request.POST or None, role=viewer.role)
     if request.method == "POST" and form.is_valid():
         try:
             end_mentorship(
@@ -117,21 +108,21 @@ def mentorship_end(request, pk):
         else:
             told = (
                 "both people"
-                if mentorship.viewer_role == COORDINATOR
-                else f"{mentorship.other.display_name} and the coordinators"
+                if viewer.other is None  # a coordinator ended it
+                else f"{viewer.other.display_name} and the coordinators"
             )
             messages.success(request, f"The mentorship has ended. We have told {told}.")
             return redirect(mentorship)
     return render(
         request,
         "matching/mentorships/end.html",
-        {"mentorship": mentorship, "form": form},
+        {"mentorship": mentorship, "viewer": viewer, "form": form},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def shortlist(request, pk):
+def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentee's best mentors with places left, each with the reasons and a button
     to ask them; once asked, the pending request (or the mentorship it became)."""
     application = get_application_for_user(request.user, pk)
@@ -186,10 +177,10 @@ def shortlist(request, pk):
     )
 
 
-@login_required
-def scheme_mentorships(request, slug):
+@coordinator_view
+def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Every mentorship of the scheme, filtered by status, counted, a page at a time."""
-    scheme = get_scheme_for_user(request.user, slug, roles=[Role.COORDINATOR], change=True)
+    scheme = access.scheme
     form = MentorshipFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     mentorships = selectors.scheme_mentorship_list(scheme, status=status)
@@ -213,26 +204,38 @@ def scheme_mentorships(request, slug):
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _detail_page(request, mentorship: Mentorship, form: MentorshipReplyForm):
-    mentorship = selectors.mentorship_for_viewer(mentorship, request.user)
-    context = {"mentorship": mentorship, "scheme": mentorship.scheme, "form": form}
-    if mentorship.viewer_role == COORDINATOR:
+def _viewed(access: MentorshipAccess) -> MentorshipForViewer:
+    return selectors.mentorship_for_viewer(access.mentorship, access.role)
+
+
+def _detail_page(
+    request: HttpRequest, viewer: MentorshipForViewer, form: MentorshipReplyForm
+) -> HttpResponse:
+    mentorship = viewer.mentorship
+    context = {
+        "mentorship": mentorship,
+        "viewer": viewer,
+        "scheme": mentorship.scheme,
+        "form": form,
+    }
+    if viewer.is_coordinator:
         context["breakdown"] = mentorship.breakdown
     else:
-        context["other_application"] = getattr(mentorship, f"{mentorship.other_role}_application")
+        context["other_application"] = getattr(mentorship, f"{viewer.other_role}_application")
         context["reasons"] = selectors.mentorship_reasons(mentorship.breakdown)
     return render(request, "matching/mentorships/detail.html", context)
 
 
-def _reply_message(mentorship: Mentorship, accepted: bool) -> str:
-    other = mentorship.other.display_name
-    if accepted and mentorship.status == Mentorship.Status.ACTIVE:
-        return f"Your mentorship with {other} has started. We have e-mailed you both."
+def _reply_message(viewer: MentorshipForViewer, other: User, *, accepted: bool) -> str:
+    """What the mentee or mentor who replied is told; ``other`` is the one who did not."""
+    name = other.display_name
+    if accepted and viewer.mentorship.status == Mentorship.Status.ACTIVE:
+        return f"Your mentorship with {name} has started. We have e-mailed you both."
     if accepted:
-        return f"Thank you: you have accepted. We are waiting for {other} to reply."
-    if mentorship.source == Mentorship.Source.SHORTLIST and mentorship.viewer_role == "mentee":
+        return f"Thank you: you have accepted. We are waiting for {name} to reply."
+    if viewer.is_shortlist_request:
         return (
-            f"You have withdrawn your request to {other}. You can choose another mentor "
+            f"You have withdrawn your request to {name}. You can choose another mentor "
             "from your shortlist."
         )
-    return f"You have declined the match with {other}. We have let them know kindly."
+    return f"You have declined the match with {name}. We have let them know kindly."

@@ -229,6 +229,11 @@ def test_a_reply_is_posted_and_only_by_the_pair(client, mentee, coordinator, pro
     assert response.status_code == 403
 
 
+def test_the_ending_page_takes_gets_and_posts_only(client, mentee, proposed):
+    client.force_login(mentee)
+    assert client.put(url("mentorship_end", pk=proposed.pk)).status_code == 405
+
+
 def test_ending_asks_for_a_reason_then_ends(client, mentee, proposed):
     activate(proposed)
     client.force_login(mentee)
@@ -267,6 +272,9 @@ def test_nobody_else_learns_a_mentorship_exists(client, request, proposed, name,
     client.force_login(request.getfixturevalue(role))
     assert client.get(url(name, pk=proposed.pk)).status_code == 404
     assert client.post(url("mentorship_reply", pk=proposed.pk)).status_code == 404
+    # Nor from the method: the mentorship is looked for first.
+    assert client.get(url("mentorship_reply", pk=proposed.pk)).status_code == 404
+    assert client.put(url(name, pk=proposed.pk)).status_code == 404
 
 
 def test_a_participant_cannot_open_another_pairs_mentorship(client, mentee, mentor, other_pair):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from matching.models import MatchRun, Mentorship, Proposal
 from matching.pool import mentee_pool, remaining_places, scheme_rules
+from matching.selectors import mentorship_for_viewer, open_mentorships_for_user
 from matching.services.mentorships import (
     match_run_publish,
     mentorship_accept,
@@ -477,3 +478,55 @@ def test_a_closed_mentorship_cannot_be_ended(proposed):
     mentorship_decline(mentorship=proposed, user=proposed.mentee)
     with pytest.raises(ValidationError, match="declined"):
         mentorship_end(mentorship=proposed, ended_by=proposed.mentor, reason="Because.")
+
+
+# --- as each person sees it --------------------------------------------------------------
+
+
+def test_each_of_the_pair_sees_the_other_and_whose_turn_it_is(proposed):
+    mentorship_accept(mentorship=proposed, user=proposed.mentee)
+
+    as_mentee = mentorship_for_viewer(proposed, "mentee")
+    as_mentor = mentorship_for_viewer(proposed, "mentor")
+
+    assert (as_mentee.other, as_mentee.other_role) == (proposed.mentor, "mentor")
+    assert (as_mentor.other, as_mentor.other_role) == (proposed.mentee, "mentee")
+    assert as_mentee.my_response == as_mentor.their_response == Mentorship.Response.ACCEPTED
+    assert as_mentor.my_response == as_mentee.their_response == Mentorship.Response.PENDING
+    assert (as_mentee.my_turn, as_mentee.can_withdraw) == (False, True)
+    assert (as_mentor.my_turn, as_mentor.can_withdraw) == (True, False)
+    assert not as_mentee.is_coordinator
+    # What is returned is the whole answer: nothing is attached to the mentorship.
+    assert not {"viewer_role", "other", "my_turn", "can_withdraw"} & set(vars(proposed))
+
+
+def test_a_coordinator_sees_the_mentorship_with_no_other_person_and_no_reply(proposed):
+    seen = mentorship_for_viewer(proposed, "coordinator")
+
+    assert seen.is_coordinator
+    assert seen.other is None
+    assert (seen.my_turn, seen.can_withdraw) == (False, False)
+
+
+def test_nobody_has_a_turn_once_the_time_to_reply_has_passed(pair):
+    lapsed = propose(*pair, respond_by=timezone.now() - timedelta(minutes=1))
+    assert not mentorship_for_viewer(lapsed, "mentee").my_turn
+    assert not mentorship_for_viewer(lapsed, "mentor").can_withdraw
+
+
+def test_a_persons_open_mentorships_are_seen_from_their_side_in_one_query(
+    scheme, pair, mentee, mentor, django_assert_num_queries
+):
+    mentee_app, mentor_app = pair
+    ended = propose(mentee_app, mentor_app)
+    mentorship_end(mentorship=ended, ended_by=mentor, reason="Our jobs changed.")
+    current = propose(mentee_app, approved_mentor(scheme))
+    propose(approved_mentee(scheme), approved_mentor(scheme))  # another pair's
+
+    with django_assert_num_queries(1):
+        seen = [
+            (item.mentorship, item.role, item.other) for item in open_mentorships_for_user(mentee)
+        ]
+
+    assert seen == [(current, "mentee", current.mentor)]
+    assert open_mentorships_for_user(mentor) == []
