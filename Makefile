@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test lint format bench clean
+.PHONY: install lock run test screenshots lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests again, writing the README's pictures into docs/screenshots/; a plain
+# test run writes nothing into the working tree.
+screenshots: install
+	SCREENSHOTS=1 $(PY) -m pytest tests/browser -p no:cacheprovider
 
 # mypy reads its configuration, and which packages to check, from pyproject.toml.
 lint: install

@@ -20,7 +20,7 @@ from matching import selectors
 from matching.models import MatchRun
 from matching.services import runs
 from matching.services.mentorships import match_run_publish
-from mentoring.management.commands.seed_demo import (
+from dashboard.management.commands.seed_demo import (
     DEMO_QUESTIONS,
     Planned,
     scheme_settings,

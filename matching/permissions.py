@@ -3,10 +3,9 @@
 resolved for its coordinator (``schemes.permissions.coordinator_view``); a mentorship
 through ``mentorship_view``."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,10 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from matching.models import MatchRun, Mentorship, Proposal, Unmatched
 from mentoring.permissions import View, first_or_404
 from schemes.models import Role, Scheme
-from schemes.permissions import SchemeAccess, scheme_roles
+from schemes.permissions import scheme_roles
 
 COORDINATOR = Role.COORDINATOR.value
-T = TypeVar("T")
 
 
 def get_scheme_run(scheme: Scheme, pk: int) -> MatchRun:
@@ -46,27 +44,6 @@ def get_scheme_unmatched(scheme: Scheme, pk: int) -> Unmatched:
         ),
         "No such unmatched mentee.",
     )
-
-
-def scheme_object(loader: Callable[[Scheme, int], T]) -> Callable[[View], View]:
-    """Decorate a view beneath ``coordinator_view``: the URL's ``pk`` is resolved with
-    ``loader(access.scheme, pk)`` (``get_scheme_run``, ``get_scheme_proposal``, ...)
-    before the view runs, and the view receives the object in its place.
-
-    Put ``require_POST`` (or ``require_GET``) beneath it: an object that is not the
-    scheme's is 404 whatever the method, and only then a wrong method 405.
-    """
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(
-            request: HttpRequest, access: SchemeAccess, pk: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            return view(request, access, loader(access.scheme, pk), *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,37 @@
+"""Forms and form helpers every app shares: the sign-up fields, and one way for a
+service's ``ValidationError`` to reach a form or the page's messages."""
+
+from collections.abc import Collection
+
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+
+def add_service_error(
+    form: forms.Form, error: ValidationError, skip_codes: Collection[str] = frozenset()
+) -> None:
+    """Put a service's ``ValidationError`` back on ``form``: each message beside the field
+    it names, or at the top of the form when the form has no such field. Messages whose
+    code is in ``skip_codes`` are left out (the page shows them another way)."""
+    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, field_errors in errors.items():
+        target = field if field in form.fields else None
+        for field_error in field_errors:
+            if field_error.code not in skip_codes:
+                form.add_error(target, field_error)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's ``ValidationError`` as one sentence or more, for a message."""
+    return " ".join(error.messages)
+
+
+def message_service_error(request: HttpRequest, error: ValidationError, suffix: str = "") -> None:
+    """Show a service's ``ValidationError`` at the top of the next page, for actions
+    that have no form of their own to put it on (a button that posts)."""
+    messages.error(request, " ".join(filter(None, [error_text(error), suffix])))
 
 
 class SignupForm(forms.Form):

@@ -1,17 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboard import views as dashboard_views
 from mentoring import views
 
 admin.site.site_header = "Mentoring administration"
 admin.site.site_title = "Mentoring administration"
 
+# The only module besides the settings that names every app: the ground's pages, then
+# each app's, then the roof's. The roof serves the two pages every app links to, named
+# here rather than in its namespace so that no app names the roof: "home", and
+# "scheme", a scheme's hub (``Scheme.get_absolute_url``).
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("schemes.urls")),
     path("", include("matching.urls")),
+    # After the apps: "schemes/new/" and the other fixed addresses come first.
+    path("schemes/<slug:slug>/", dashboard_views.scheme_hub, name="scheme"),
+    path("", include("dashboard.urls")),
 ]

@@ -1,60 +1,28 @@
+"""The ground's own pages: the health check and the favicon. Home is the roof's
+(``dashboard.views``)."""
+
 import logging
 
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from matching.selectors import open_mentorships_for_user, shortlist_applications_for_user
-from mentoring.permissions import can_create_schemes, can_view_reports
-from schemes import questionnaire, selectors
-from schemes.models import Application, Role
-
 logger = logging.getLogger(__name__)
 
 
-def home(request):
-    """The landing page; signed in, what this person can do in each of their roles,
-    their matches and mentorships in progress and their applications, each with what to
-    do next."""
-    if not request.user.is_authenticated:
-        return render(request, "home_anonymous.html")
-    memberships = list(selectors.memberships_for_user(request.user))
-    coordinating = [m for m in memberships if m.role == Role.COORDINATOR]
-    applications = list(
-        selectors.applications_for_user(request.user).filter(status__in=Application.EDITABLE)
-    )
-    for application in applications:
-        if application.status == Application.Status.DRAFT:
-            application.resume_step = questionnaire.resume_step(application)
-    return render(
-        request,
-        "home.html",
-        {
-            "mentorships": open_mentorships_for_user(request.user),
-            "shortlists": list(shortlist_applications_for_user(request.user)),
-            "coordinating": coordinating,
-            "participating": [m for m in memberships if m.role != Role.COORDINATOR],
-            "applications": applications,
-            # A coordinator may create schemes: no need to ask the permission tables.
-            "can_create_schemes": bool(coordinating) or can_create_schemes(request.user),
-            "can_view_reports": can_view_reports(request.user),
-        },
-    )
-
-
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page links to."""
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @require_GET
 @never_cache
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """200 when the database and (if configured) the broker answer, 503 otherwise.
 
     For load balancers and ``docker compose``: it names each component's state and

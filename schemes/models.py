@@ -169,7 +169,7 @@ class Scheme(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("schemes:detail", kwargs={"slug": self.slug})
+        return reverse("scheme", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}

@@ -1,5 +1,6 @@
 """Reads of schemes, memberships and applications shared by views and reports."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -7,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from schemes.models import Application, Invitation, Membership, ParticipantRole, Role, Scheme
+from schemes.questionnaire import resume_step
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -16,6 +18,11 @@ def memberships_for_user(user) -> QuerySet[Membership]:
         .select_related("scheme")
         .order_by("scheme__name", "role")
     )
+
+
+def roles_held(user) -> frozenset[str]:
+    """The roles ``user`` holds in any scheme (for the navigation), in one query."""
+    return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
 
 
 def scheme_coordinators(scheme: Scheme) -> QuerySet:
@@ -98,6 +105,11 @@ def application_counts(applications: QuerySet[Application]) -> ApplicationCounts
     )
 
 
+def scheme_application_counts(scheme: Scheme) -> ApplicationCounts:
+    """``application_counts`` of every application to ``scheme``, for its hub."""
+    return application_counts(Application.objects.filter(scheme=scheme))
+
+
 def application_departments(scheme: Scheme) -> list[str]:
     """The departments to filter ``scheme``'s applications by: the scheme's own list,
     or, when it has none, the distinct departments applicants gave (one query)."""
@@ -121,6 +133,21 @@ def applications_for_user(user) -> QuerySet[Application]:
         .prefetch_related("scheme__questions")
         .order_by("scheme__name", "role")
     )
+
+
+def with_resume_steps(
+    applications: Iterable[Application],
+) -> list[tuple[Application, str | None]]:
+    """Each application with the step a draft resumes at (``None`` once submitted), for
+    the pages that say what to do next. Load them with ``applications_for_user``, so
+    that working the steps out asks the database nothing more."""
+    return [
+        (
+            application,
+            resume_step(application) if application.status == Application.Status.DRAFT else None,
+        )
+        for application in applications
+    ]
 
 
 INVITATION_STATES = [

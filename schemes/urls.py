@@ -1,11 +1,10 @@
 from django.urls import path
 
-from schemes.views import core, imports, invitations, questionnaire, review, setup
+from schemes.views import imports, invitations, questionnaire, review, setup
 
 app_name = "schemes"
 
 urlpatterns = [
-    path("reports/", core.reports_overview, name="reports"),
     # The participant's side.
     path("my-schemes/", questionnaire.my_schemes, name="my_schemes"),
     path("invitations/<str:token>/", invitations.invitation_landing, name="invitation"),
@@ -22,8 +21,8 @@ urlpatterns = [
         name="application_withdraw",
     ),
     # The coordinator's side.
+    # Before the roof's "schemes/<slug>/" (the scheme's hub), which "new" would match.
     path("schemes/new/", setup.scheme_create, name="create"),
-    path("schemes/<slug:slug>/", core.scheme_detail, name="detail"),
     path("schemes/<slug:slug>/settings/", setup.scheme_edit, name="edit"),
     path("schemes/<slug:slug>/open-link/", setup.open_link, name="open_link"),
     path("schemes/<slug:slug>/questions/", setup.questions, name="questions"),

@@ -29,7 +29,7 @@ MATRIX = [
     ("home", {}, {"*": 200}),
     ("health", {}, {"*": 200}),
     (
-        "schemes:detail",
+        "scheme",
         {"slug": "council"},
         {
             "anonymous": LOGIN,
@@ -42,9 +42,9 @@ MATRIX = [
             "site_admin": 404,
         },
     ),
-    ("schemes:detail", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    ("scheme", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
     (
-        "schemes:reports",
+        "dashboard:reports",
         {},
         {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
     ),

@@ -17,7 +17,6 @@ from matching.permissions import (
     get_scheme_proposal,
     get_scheme_run,
     get_scheme_unmatched,
-    scheme_object,
 )
 from matching.selectors.runs import (
     SwapCandidate,
@@ -36,7 +35,7 @@ from matching.services.mentorships import match_run_publish
 from mentoring.forms import add_service_error, message_service_error
 from schemes.choices import MatchingMode
 from schemes.models import Scheme
-from schemes.permissions import SchemeAccess, coordinator_view
+from schemes.permissions import SchemeAccess, coordinator_view, scheme_object
 
 PER_PAGE = 50
 # Mentors listed for a swap unless the coordinator asks for all of them: explaining

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "matching",
     "agreements",
     "sessions.apps.SessionsConfig",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentoring.context_processors.navigation",
+                "dashboard.context_processors.navigation",
             ],
         },
     },

@@ -1,16 +1,16 @@
 """Importing applications made on paper or in another form tool, from a CSV file."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentoring.permissions import get_scheme_for_user
+from mentoring.forms import message_service_error
 from schemes.forms.imports import ApplicationsConfirmForm, ApplicationsUploadForm
-from schemes.models import Role
+from schemes.permissions import SchemeAccess, coordinator_view
 from schemes.services.imports import (
+    ApplicationsImported,
     applications_import,
     applications_preview,
     applications_template,
@@ -20,12 +20,12 @@ from schemes.services.imports import (
 PREVIEW_ROWS = 20
 
 
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-@login_required
-def application_import(request, slug):
+def application_import(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Upload a CSV (which shows what it would import, changing nothing), then confirm
     to import its valid rows."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    scheme = access.scheme
     upload = ApplicationsUploadForm()
     if request.method == "POST" and "data" in request.POST:
         confirm = ApplicationsConfirmForm(request.POST, scheme=scheme)
@@ -35,7 +35,7 @@ def application_import(request, slug):
                     scheme=scheme, text=confirm.cleaned_data["data"], imported_by=request.user
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages) + " Nothing was imported.")
+                message_service_error(request, error, "Nothing was imported.")
             else:
                 messages.success(request, _imported_message(result))
                 return redirect("schemes:applications", slug=scheme.slug)
@@ -68,11 +68,11 @@ def application_import(request, slug):
     )
 
 
+@coordinator_view
 @require_GET
-@login_required
-def application_import_template(request, slug):
+def application_import_template(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The header of an import file for this scheme, with one sample row, as a CSV."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    scheme = access.scheme
     # The byte order mark makes Excel read the file as UTF-8.
     response = HttpResponse(
         "\ufeff" + applications_template(scheme), content_type="text/csv; charset=utf-8"
@@ -83,7 +83,7 @@ def application_import_template(request, slug):
     return response
 
 
-def _imported_message(result) -> str:
+def _imported_message(result: ApplicationsImported) -> str:
     count = result.imported
     message = f"Imported {count} application{'' if count == 1 else 's'}"
     if result.new_people:

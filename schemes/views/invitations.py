@@ -5,18 +5,16 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from mentoring.permissions import get_scheme_for_user
-from schemes.forms import add_service_error
+from mentoring.forms import add_service_error, message_service_error
 from schemes.forms.invitations import (
     ApplyForm,
     InvitationConfirmForm,
@@ -24,6 +22,14 @@ from schemes.forms.invitations import (
     InvitationUploadForm,
 )
 from schemes.models import Application, Invitation, ParticipantRole, Role, Scheme
+from schemes.permissions import (
+    SchemeAccess,
+    coordinator_view,
+    get_invitation_by_token,
+    get_scheme_by_open_link,
+    get_scheme_invitation,
+    scheme_object,
+)
 from schemes.questionnaire import first_unfinished_step
 from schemes.selectors import (
     INVITATION_STATES,
@@ -41,11 +47,11 @@ STATES = INVITATION_STATES
 # --- the coordinator's side --------------------------------------------------------------
 
 
-@login_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def invitation_list(request, slug):
+def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The scheme's invitations with a form to invite one more person."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    scheme = access.scheme
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,11 +89,11 @@ def invitation_list(request, slug):
     )
 
 
-@login_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def invitation_upload(request, slug):
+def invitation_upload(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Invite a list of people from a CSV file: upload, preview, then confirm."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    scheme = access.scheme
     if request.method == "POST" and request.POST.get("step") == "confirm":
         confirm = InvitationConfirmForm(request.POST)
         try:
@@ -97,9 +103,7 @@ def invitation_upload(request, slug):
                 scheme=scheme, text=confirm.cleaned_data["csv_text"], invited_by=request.user
             )
         except ValidationError as error:
-            messages.error(
-                request, " ".join(error.messages) + " Nobody was invited: check the file."
-            )
+            message_service_error(request, error, "Nobody was invited: check the file.")
             return redirect("schemes:invitations_upload", slug=scheme.slug)
         count = len(invitations)
         messages.success(request, f"{count} invitation{'s' if count != 1 else ''} sent.")
@@ -124,33 +128,23 @@ def invitation_upload(request, slug):
     return render(request, "schemes/invitations/upload.html", {"scheme": scheme, "form": form})
 
 
-def _scheme_invitation(request, slug: str, pk: int) -> Invitation:
-    """Invitation ``pk`` of scheme ``slug`` for one of its coordinators; 404 otherwise."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
-    invitation = Invitation.objects.filter(pk=pk, scheme=scheme).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
-    invitation.scheme = scheme
-    return invitation
-
-
-def _back_to_list(request, scheme: Scheme):
+def _back_to_list(request: HttpRequest, scheme: Scheme) -> HttpResponse:
     url = reverse("schemes:invitations", kwargs={"slug": scheme.slug})
     state = request.POST.get("state", "")
     return redirect(f"{url}?{urlencode({'state': state})}" if state in dict(STATES) else url)
 
 
-@login_required
-def invitation_resend(request, slug, pk):
-    """Send an invitation again, its link valid for a fresh period (POST only)."""
-    # The objects are loaded first, so that people with no access get 404, not 405.
-    invitation = _scheme_invitation(request, slug, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@coordinator_view
+@scheme_object(get_scheme_invitation)
+@require_POST
+def invitation_resend(
+    request: HttpRequest, access: SchemeAccess, invitation: Invitation
+) -> HttpResponse:
+    """Send an invitation again, its link valid for a fresh period."""
     try:
         services.invitation_resend(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_service_error(request, error)
     else:
         messages.success(
             request,
@@ -160,16 +154,17 @@ def invitation_resend(request, slug, pk):
     return _back_to_list(request, invitation.scheme)
 
 
-@login_required
-def invitation_revoke(request, slug, pk):
-    """Withdraw an invitation: its link stops working at once (POST only)."""
-    invitation = _scheme_invitation(request, slug, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+@coordinator_view
+@scheme_object(get_scheme_invitation)
+@require_POST
+def invitation_revoke(
+    request: HttpRequest, access: SchemeAccess, invitation: Invitation
+) -> HttpResponse:
+    """Withdraw an invitation: its link stops working at once."""
     try:
         services.invitation_revoke(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        message_service_error(request, error)
     else:
         messages.success(
             request, f"The invitation to {invitation.email} is revoked: its link no longer works."
@@ -180,11 +175,11 @@ def invitation_revoke(request, slug, pk):
 # --- the invited person's side -----------------------------------------------------------
 
 
-def _with_next(url_name: str, next_url: str, **params) -> str:
+def _with_next(url_name: str, next_url: str, **params: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_url, **params})}"
 
 
-def _into_questionnaire(application: Application):
+def _into_questionnaire(application: Application) -> HttpResponse:
     """Where a participant carries on: the first step not yet saved, or the review."""
     step = first_unfinished_step(application, list(application.scheme.questions.all()))
     if step == "review":
@@ -193,11 +188,9 @@ def _into_questionnaire(application: Application):
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_landing(request, token):
+def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's e-mail links to, open to people without an account."""
-    invitation = Invitation.objects.select_related("scheme").filter(token=token).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
+    invitation = get_invitation_by_token(token)
     scheme = invitation.scheme
     user = request.user
     context = {
@@ -252,11 +245,9 @@ def invitation_landing(request, token):
 
 
 @require_http_methods(["GET", "POST"])
-def open_apply(request, token):
+def open_apply(request: HttpRequest, token: str) -> HttpResponse:
     """A scheme's open application link: anyone with it may apply as a mentee or mentor."""
-    scheme = Scheme.objects.filter(open_link_token=token).first()
-    if scheme is None:
-        raise Http404("No such link.")
+    scheme = get_scheme_by_open_link(token)
     user = request.user
     error = ""
     if request.method == "POST":

@@ -8,16 +8,16 @@ anyone else, the scheme's coordinators included (they have the review pages).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mentoring.permissions import get_application_for_user
+from mentoring.forms import add_service_error, message_service_error
 from schemes import questionnaire, selectors
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
-from schemes.forms import add_service_error
 from schemes.forms.questionnaire import STEP_FORMS, SubmitForm
-from schemes.models import Application
+from schemes.models import Application, CustomQuestion
+from schemes.permissions import get_application_for_user
 from schemes.services.applications import application_save_step, application_submit
 from schemes.services.applications import application_withdraw as withdraw_application
 
@@ -25,13 +25,10 @@ SAVED_FOR_LATER = "Your answers are saved. You can carry on where you left off."
 
 
 @login_required
-def my_schemes(request):
+def my_schemes(request: HttpRequest) -> HttpResponse:
     """Each of the person's applications and roles, with what to do next."""
-    applications = list(selectors.applications_for_user(request.user))
-    for application in applications:
-        if application.status == Application.Status.DRAFT:
-            application.resume_step = questionnaire.resume_step(application)
-    applied = {(a.scheme_id, a.role) for a in applications}
+    applications = selectors.with_resume_steps(selectors.applications_for_user(request.user))
+    applied = {(a.scheme_id, a.role) for a, _ in applications}
     # Roles that came with an application are shown with it; the rest on their own.
     memberships = [
         m
@@ -47,7 +44,7 @@ def my_schemes(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_overview(request, pk):
+def application_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's answers, where the application stands, and (for a draft) the
     consent and the button that submits it."""
     application = get_application_for_user(request.user, pk)
@@ -96,7 +93,7 @@ def application_overview(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def questionnaire_step(request, pk, step):
+def questionnaire_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of the questionnaire: show what was saved, check and save the answers,
     then go on to the next step, or back to "my schemes" to finish later."""
     application = get_application_for_user(request.user, pk)
@@ -162,7 +159,7 @@ def questionnaire_step(request, pk, step):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_withdraw(request, pk):
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for confirmation, then take the application back."""
     application = get_application_for_user(request.user, pk)
     if not application.is_editable:
@@ -176,8 +173,7 @@ def application_withdraw(request, pk):
         try:
             withdraw_application(application=application)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            message_service_error(request, error)
             return redirect("schemes:application", pk=application.pk)
         messages.success(
             request,
@@ -192,7 +188,9 @@ def application_withdraw(request, pk):
     )
 
 
-def _furthest_step(application: Application, questions, slugs: list[str]) -> int:
+def _furthest_step(
+    application: Application, questions: list[CustomQuestion], slugs: list[str]
+) -> int:
     """The index of the furthest step a draft may go to: the steps saved and the next."""
     resume = questionnaire.first_unfinished_step(application, questions)
     return slugs.index(resume) if resume in slugs else len(slugs)

@@ -2,18 +2,24 @@
 its decision."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from mentoring.permissions import get_scheme_application, get_scheme_for_user
+from mentoring.forms import message_service_error
 from schemes import questionnaire, selectors
 from schemes.forms.review import ApplicationDecisionForm, ApplicationFilterForm
-from schemes.models import Role
+from schemes.models import Application
+from schemes.permissions import (
+    SchemeAccess,
+    coordinator_view,
+    get_scheme_application,
+    scheme_object,
+)
 from schemes.services.applications import (
     application_approve,
     application_decline,
@@ -29,10 +35,10 @@ DECIDE = {
 }
 
 
-@login_required
-def application_list(request, slug):
+@coordinator_view
+def application_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The scheme's applications, filtered, counted and a page at a time."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
+    scheme = access.scheme
     form = ApplicationFilterForm(
         request.GET or None, departments=selectors.application_departments(scheme)
     )
@@ -59,13 +65,15 @@ def application_list(request, slug):
     )
 
 
+@coordinator_view
+@scheme_object(get_scheme_application)
 @require_http_methods(["GET", "POST"])
-@login_required
-def application_detail(request, slug, pk):
+def application_detail(
+    request: HttpRequest, access: SchemeAccess, application: Application
+) -> HttpResponse:
     """One application with every answer and the consent given; a POST records the
     coordinator's decision and tells the person."""
-    scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,))
-    application = get_scheme_application(scheme, pk)
+    scheme = access.scheme
     back = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ApplicationDecisionForm(request.POST or None, initial={"next": back or ""})
     if request.method == "POST":
@@ -78,7 +86,7 @@ def application_detail(request, slug, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                message_service_error(request, error)
                 application.refresh_from_db()
             else:
                 messages.success(
@@ -106,7 +114,7 @@ def application_detail(request, slug, pk):
     )
 
 
-def _safe_next(request, url: str | None) -> str:
+def _safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
     off to another site after a decision)."""
     if url and url_has_allowed_host_and_scheme(

@@ -4,34 +4,29 @@ link and the scheme's own questions."""
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from mentoring.permissions import get_scheme_for_user, scheme_creator_required
-from schemes.forms import add_service_error
+from mentoring.forms import add_service_error
 from schemes.forms.setup import QuestionForm, SchemeForm
-from schemes.models import CustomQuestion, Role, Scheme
+from schemes.models import CustomQuestion
+from schemes.permissions import (
+    SchemeAccess,
+    coordinator_view,
+    get_scheme_question,
+    scheme_creator_required,
+    scheme_object,
+)
 from schemes.services import questions as question_services
 from schemes.services import schemes as scheme_services
-
-COORDINATORS = (Role.COORDINATOR,)
-
-
-def _coordinated_scheme(request, slug) -> Scheme:
-    return get_scheme_for_user(request.user, slug, roles=COORDINATORS)
-
-
-def _scheme_question(scheme: Scheme, pk: int) -> CustomQuestion:
-    return get_object_or_404(CustomQuestion, pk=pk, scheme=scheme)
 
 
 @scheme_creator_required
 @require_http_methods(["GET", "POST"])
-def scheme_create(request):
+def scheme_create(request: HttpRequest) -> HttpResponse:
     """A new scheme, with the person creating it as its first coordinator."""
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,11 +44,11 @@ def scheme_create(request):
     return render(request, "schemes/setup/scheme_form.html", {"form": form, "scheme": None})
 
 
-@login_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def scheme_edit(request, slug):
+def scheme_edit(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The scheme's settings, for its coordinators."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = access.scheme
     # The form checks a copy, so that the page around it keeps the saved name.
     form = SchemeForm(request.POST or None, instance=copy.copy(scheme))
     if request.method == "POST" and form.is_valid():
@@ -68,12 +63,11 @@ def scheme_edit(request, slug):
     return render(request, "schemes/setup/scheme_form.html", {"form": form, "scheme": scheme})
 
 
-@login_required
-def open_link(request, slug):
+@coordinator_view
+@require_POST
+def open_link(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """Turn the open application link on (a new address each time) or off."""
-    scheme = _coordinated_scheme(request, slug)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     if request.POST.get("action") == "disable":
         scheme_services.scheme_open_link_disable(scheme=scheme)
         messages.success(request, "The open application link is off: its address no longer works.")
@@ -89,11 +83,11 @@ def open_link(request, slug):
     return redirect(f"{scheme.get_absolute_url()}#open-link-heading")
 
 
-@login_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def questions(request, slug):
+def questions(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The scheme's own questions, and the form to add one."""
-    scheme = _coordinated_scheme(request, slug)
+    scheme = access.scheme
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,12 +104,14 @@ def questions(request, slug):
     )
 
 
-@login_required
+@coordinator_view
+@scheme_object(get_scheme_question)
 @require_http_methods(["GET", "POST"])
-def question_edit(request, slug, pk):
+def question_edit(
+    request: HttpRequest, access: SchemeAccess, question: CustomQuestion
+) -> HttpResponse:
     """Change one of the scheme's questions."""
-    scheme = _coordinated_scheme(request, slug)
-    question = _scheme_question(scheme, pk)
+    scheme = access.scheme
     form = QuestionForm(request.POST or None, instance=copy.copy(question))
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,12 +129,14 @@ def question_edit(request, slug, pk):
     )
 
 
-@login_required
+@coordinator_view
+@scheme_object(get_scheme_question)
 @require_http_methods(["GET", "POST"])
-def question_delete(request, slug, pk):
+def question_delete(
+    request: HttpRequest, access: SchemeAccess, question: CustomQuestion
+) -> HttpResponse:
     """Ask, then remove one of the scheme's questions."""
-    scheme = _coordinated_scheme(request, slug)
-    question = _scheme_question(scheme, pk)
+    scheme = access.scheme
     if request.method == "POST":
         question_services.question_delete(question=question)
         messages.success(request, f"The question “{question.text}” has been removed.")
@@ -148,13 +146,14 @@ def question_delete(request, slug, pk):
     )
 
 
-@login_required
-def question_move(request, slug, pk):
+@coordinator_view
+@scheme_object(get_scheme_question)
+@require_POST
+def question_move(
+    request: HttpRequest, access: SchemeAccess, question: CustomQuestion
+) -> HttpResponse:
     """Move a question one place up or down the questionnaire."""
-    scheme = _coordinated_scheme(request, slug)
-    question = _scheme_question(scheme, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    scheme = access.scheme
     question_services.question_move(question=question, up=request.POST.get("direction") == "up")
     messages.success(request, f"The question “{question.text}” has been moved.")
     url = reverse("schemes:questions", kwargs={"slug": scheme.slug})

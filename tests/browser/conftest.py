@@ -24,6 +24,13 @@ CHROMIUM_FLAGS = [
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots for the README are taken only when asked (``make screenshots``), so that a
+# test run never changes the working tree.
+SCREENSHOTS_WANTED = "SCREENSHOTS"
+
+
+def screenshots_wanted() -> bool:
+    return os.environ.get(SCREENSHOTS_WANTED, "").lower() in {"1", "true", "yes"}
 
 
 def chromium_path() -> str | None:
@@ -71,9 +78,13 @@ def page(page, live_server):
 
 @pytest.fixture
 def screenshot(page):
-    """Save what the person sees into docs/screenshots/ (the README shows them)."""
+    """Save what the person sees into docs/screenshots/ (the README shows them) when
+    ``SCREENSHOTS`` is set; otherwise nothing is written. Returns the file written, or
+    ``None``."""
 
-    def take(name: str) -> Path:
+    def take(name: str) -> Path | None:
+        if not screenshots_wanted():
+            return None
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from matching.models import Mentorship
-from mentoring.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SCHEME
+from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SCHEME
 from tests.browser.people import sign_in, sign_out
 
 MENTEE = "Sam Mentee"

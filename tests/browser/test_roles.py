@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from mentoring.management.commands.seed_demo import DEMO_PASSWORD
+from dashboard.management.commands.seed_demo import DEMO_PASSWORD
 from schemes.models import Role, Scheme
 from tests.browser.people import sign_in
 

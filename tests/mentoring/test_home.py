@@ -40,7 +40,7 @@ def test_hr_viewer_is_offered_reports(client, hr_viewer):
     client.force_login(hr_viewer)
     response = client.get("/")
     assert "See the schemes' figures" in response.text
-    assert reverse("schemes:reports") in response.text
+    assert reverse("dashboard:reports") in response.text
 
 
 def test_person_with_no_role_is_told_what_happens_next(client, outsider):
@@ -79,21 +79,21 @@ def test_reports_queries_do_not_grow_with_the_number_of_schemes(
         MembershipFactory.create_batch(3, scheme=scheme, role=Role.MENTEE)
     client.force_login(hr_viewer)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("schemes:reports"))
+        response = client.get(reverse("dashboard:reports"))
     assert response.text.count("<tr>") == 26  # the header and one row per scheme
 
 
 def test_reports_count_each_role(client, hr_viewer, scheme, coordinator, mentor, mentee):
     MembershipFactory(scheme=scheme, role=Role.MENTEE)
     client.force_login(hr_viewer)
-    response = client.get(reverse("schemes:reports"))
+    response = client.get(reverse("dashboard:reports"))
     row = next(s for s in response.context["schemes"] if s.pk == scheme.pk)
     assert (row.coordinator_count, row.mentor_count, row.mentee_count) == (1, 1, 2)
 
 
 def test_scheme_page_names_its_coordinators_and_the_viewers_role(client, mentor, coordinator):
     client.force_login(mentor)
-    response = client.get(reverse("schemes:detail", kwargs={"slug": "council"}))
+    response = client.get(reverse("scheme", kwargs={"slug": "council"}))
     assert coordinator.email in response.text
     assert "Your role: Mentor" in response.text
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching.models import MatchRun, Mentorship
 from matching.pool import mentee_pool, remaining_places
-from mentoring.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
+from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from mentoring.models import User
 from schemes import demo
 from schemes.choices import DEFAULT_GRADES

@@ -391,7 +391,7 @@ def test_a_coordinator_invitation_makes_the_person_a_coordinator(client, scheme)
         in client.get(invitation.get_absolute_url()).content.decode()
     )
     response = client.post(invitation.get_absolute_url())
-    assert response.url == reverse("schemes:detail", kwargs={"slug": "council"})
+    assert response.url == reverse("scheme", kwargs={"slug": "council"})
     assert Membership.objects.filter(scheme=scheme, user=person, role=Role.COORDINATOR).exists()
     assert _messages(response) == ["You are now a coordinator of Council staff mentoring."]
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 CREATE_URL = reverse("schemes:create")
 EDIT_URL = reverse("schemes:edit", kwargs={"slug": "council"})
-DETAIL_URL = reverse("schemes:detail", kwargs={"slug": "council"})
+DETAIL_URL = reverse("scheme", kwargs={"slug": "council"})
 OPEN_LINK_URL = reverse("schemes:open_link", kwargs={"slug": "council"})
 QUESTIONS_URL = reverse("schemes:questions", kwargs={"slug": "council"})
 

@@ -1,13 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from mentoring.permissions import can_view_reports
-from schemes.models import Membership, Role
+from schemes.models import Role
+from schemes.selectors import roles_held
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """What the navigation bar offers the person signed in: one query per page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    roles = roles_held(user)
     return {
         "nav": {
             "coordinates": Role.COORDINATOR in roles,
