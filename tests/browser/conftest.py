@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import axe
+
 # Playwright's sync API keeps an event loop running in the test thread; Django would
 # otherwise refuse ORM calls from the tests and the live server.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -67,12 +69,16 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def page(page, live_server):
     """A page whose default timeout suits a 2-core machine, failing the test on any
-    console error (a CSP violation, a missing file, a script error)."""
+    console error (a CSP violation, a missing file, a script error) and on any serious or
+    critical accessibility violation axe finds on a page it lands on (tests/browser/axe.py)."""
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(15_000)
+    watch = axe.watch(page)
     yield page
+    axe.unwatch(watch)
+    assert watch.checked, "axe checked no page: the test landed on none"
     assert errors == [], f"the browser reported errors: {errors}"
 
 
