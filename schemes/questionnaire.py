@@ -12,6 +12,10 @@ from django.db import models
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
+# The longest answer to a long-text question (the database would take more): the form
+# says it and counts towards it, and the spreadsheet import refuses a longer cell.
+LONG_TEXT_MAX = 4000
+
 
 @dataclass(frozen=True)
 class Step:
@@ -209,6 +213,17 @@ def model_field(field: str) -> models.Field:
     if not isinstance(found, models.Field):  # the far side of a relation: never asked
         raise FieldDoesNotExist(f"Application.{field} is not a field of its own")
     return found
+
+
+def text_limit(field: str) -> int | None:
+    """The most characters a text answer to ``field`` may have: its column's length, or
+    ``LONG_TEXT_MAX`` for a long text; None for an answer that is not text."""
+    found = model_field(field)
+    if isinstance(found, models.TextField):
+        return LONG_TEXT_MAX
+    if isinstance(found, models.CharField) and not found.choices:
+        return found.max_length
+    return None
 
 
 def field_label(field: str) -> str:

@@ -23,7 +23,7 @@ from schemes import choices, questionnaire
 from schemes.models import Application, CustomQuestion
 
 REQUIRED_MESSAGE = "Please answer this question."
-LONG_TEXT_MAX = 4000
+LONG_TEXT_MAX = questionnaire.LONG_TEXT_MAX
 AVOID_PEOPLE_MAX = 30
 NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six"}
 SCALE_CHOICES = [(1, "1 (low)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (high)")]

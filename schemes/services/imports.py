@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentoring.csvfiles import csv_reader
 from mentoring.services import users_bulk_get_or_create
 from schemes import questionnaire
 from schemes.choices import DESCRIPTIVE_WORD_COUNT, DESCRIPTIVE_WORDS
@@ -260,8 +261,9 @@ def applications_import(*, scheme: Scheme, text: str, imported_by) -> Applicatio
 
 
 def _rows(text: str):
-    """(first line number, cells) of each non-blank row; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    """(first line number, cells) of each non-blank row; a quoted cell may span lines.
+    Cells may be separated by commas, semicolons or tabs (read from the file)."""
+    reader = csv_reader(text)
     start = 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
@@ -417,7 +419,8 @@ class _RowChecker:
             status = self.existing.get((email, role))
             if status is not None:
                 status_label = Application.Status(status).label.lower()
-                reasons.append(f"already has a {status_label} application as a {label}")
+                article = "an" if status_label[0] in "aeiou" else "a"
+                reasons.append(f"already has {article} {status_label} application as a {label}")
             elif (email, role) in self.seen:
                 reasons.append(
                     f"appears more than once in this file as a {label} "
@@ -425,6 +428,8 @@ class _RowChecker:
                 )
 
         values = {}
+        # The answers given but refused: their reason is enough, without "missing" too.
+        invalid: set[str] = set()
         for name_ in self.fields[role] if role else self.common:
             text = get(name_)
             if not text:
@@ -434,6 +439,7 @@ class _RowChecker:
                 # The model's own limits: lengths, e-mail addresses, the capacity's range.
                 self.model_fields[name_].run_validators(values[name_])
             except ValidationError as error:
+                invalid.add(questionnaire.field_label(name_))
                 reasons.append(f"{questionnaire.field_label(name_)}: {error.messages[0]}")
         answers = {}
         for question in questionnaire.questions_for(self.questions, role) if role else []:
@@ -443,6 +449,7 @@ class _RowChecker:
             try:
                 answers[str(question.pk)] = _answer(question, text)
             except ValidationError as error:
+                invalid.add(question.text)
                 reasons.append(f"{question.text}: {error.messages[0]}")
         submitted_at = None
         if get("submitted_at"):
@@ -454,7 +461,7 @@ class _RowChecker:
         if role:
             if role == ParticipantRole.MENTOR and values.get("capacity") is None:
                 values["capacity"] = self.scheme.default_mentor_capacity
-            reasons += self._incomplete(name, email, role, values, answers)
+            reasons += self._incomplete(name, email, role, values, answers, invalid)
 
         if reasons or role is None:  # no role is always among the reasons
             preview.rejected.append(RejectedRow(line, name, get("email"), reasons))
@@ -487,6 +494,7 @@ class _RowChecker:
                 return int(text)
             except ValueError:
                 raise ValidationError(f"“{text}” is not a whole number") from None
+        _check_length(text, questionnaire.text_limit(name))
         if allowed is not None:
             if text.casefold() not in allowed:
                 raise ValidationError(
@@ -507,20 +515,26 @@ class _RowChecker:
             return moment
         raise ValidationError(f"“{text}” is not a date such as 2025-01-31 or 31/01/2025 14:30")
 
-    def _incomplete(self, name, email, role, values, answers) -> list[str]:
-        """The questionnaire's required answers the row lacks, as a reason."""
+    def _incomplete(self, name, email, role, values, answers, invalid) -> list[str]:
+        """The questionnaire's required answers the row lacks, as a reason (leaving out
+        those given but refused, already ``invalid`` with their own reason)."""
         probe = self.probe
         for field_name, blank in self.blank.items():
             setattr(probe, field_name, values.get(field_name, blank))
         probe.role, probe.answers = role, answers
         probe.user.email, probe.user.name = email, name
-        missing = questionnaire.missing_answers(probe, self.questions)
+        missing = [
+            label
+            for label in questionnaire.missing_answers(probe, self.questions)
+            if label not in invalid
+        ]
         return ["missing: " + "; ".join(missing)] if missing else []
 
 
 def _answer(question: CustomQuestion, text: str):
     """The answer to one of the scheme's own questions as the questionnaire stores it."""
     if question.kind == CustomQuestion.Kind.TEXT:
+        _check_length(text, questionnaire.LONG_TEXT_MAX)
         return text
     if question.kind == CustomQuestion.Kind.SCALE:
         if text.isdigit() and 1 <= int(text) <= 5:
@@ -538,6 +552,15 @@ def _answer(question: CustomQuestion, text: str):
         )
     chosen = list(dict.fromkeys(allowed[item.casefold()] for item in items))
     return chosen if question.kind == CustomQuestion.Kind.MULTIPLE else chosen[0]
+
+
+def _check_length(text: str, limit: int | None) -> None:
+    """The questionnaire's limits apply to an imported answer too (its form would not
+    take a longer one)."""
+    if limit is not None and len(text) > limit:
+        raise ValidationError(
+            f"{len(text):,} characters, more than the {limit:,} the questionnaire allows"
+        )
 
 
 def _sample_answer(question: CustomQuestion) -> str:

@@ -1,7 +1,5 @@
 """Every change to invitations: invite one person or a CSV list, resend, revoke, accept."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -13,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mentoring.csvfiles import csv_reader
 from mentoring.emails import send_email
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
@@ -20,6 +19,8 @@ from schemes.services.schemes import membership_add
 from schemes.tasks import send_invitation_email
 
 MAX_ROWS = 5000
+# A hyphen, a hyphen sign, an en dash and an em dash.
+PLACEHOLDER_DASHES = "-\u2010\u2013\u2014"
 BATCH_SIZE = 500
 ROLE_WORDS = {
     "mentee": Role.MENTEE,
@@ -138,12 +139,13 @@ def invitation_create(*, scheme: Scheme, email: str, role: str, invited_by, name
 def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     """Check every row of a CSV of name, e-mail and role without changing anything.
 
-    A header row is optional (recognised by an "email" column). Rows are rejected for a
+    Cells may be separated by commas, semicolons or tabs (read from the file). A header
+    row is optional (recognised by an "email" column). Rows are rejected for a
     bad e-mail address, an unknown role, a duplicate in the file, or someone already in
     the scheme or already invited.
     """
     preview = InvitationPreview()
-    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    lines = csv_reader(text)
     rows = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
     if not rows:
         preview.error = "The file is empty: it needs one row per person: name, e-mail, role."
@@ -157,6 +159,12 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
             return preview
         columns = {key: header.index(key) for key in columns}
         rows = rows[1:]
+        if not rows:
+            preview.error = (
+                "The file has a header row but nobody under it: add one row per person "
+                "(name, e-mail, role) below the header."
+            )
+            return preview
     if len(rows) > MAX_ROWS:
         preview.error = f"The file has {len(rows)} rows; upload at most {MAX_ROWS} at a time."
         return preview
@@ -171,6 +179,9 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
             )
             continue
         name = " ".join(row[columns["name"]].split())
+        if not name.strip(PLACEHOLDER_DASHES):
+            # A spreadsheet's "-" or "—" for an empty cell is no name, not a name.
+            name = ""
         email = row[columns["email"]].strip().lower()
         role = ROLE_WORDS.get(row[columns["role"]].strip().lower(), row[columns["role"]].strip())
         problem = _problem(email, role, taken)
