@@ -190,8 +190,13 @@ class SchemeForm(FieldsetsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None and not self.is_bound:
-            self.initial.setdefault("status", Scheme.Status.OPEN)
+        if self.instance.pk is None:
+            # A new scheme starts as a draft: opening it is a decision, taken once its
+            # dates and questions are ready.
+            self.fields["status"].help_text = (
+                "A new scheme starts as a draft, which takes no applications: choose "
+                "“Open for applications” now, or when its dates and questions are ready."
+            )
         # A page opened before these settings existed posts without them: it keeps the
         # scheme's current values (the defaults for a new scheme) rather than failing.
         for name in ("matching_mode", "matching_schedule", "response_days"):

@@ -1,5 +1,6 @@
-// The questionnaire: count the descriptive words chosen as the person ticks them.
-// The page works without it; the server checks the count in any case.
+// The questionnaire: count the descriptive words chosen as the person ticks them, and
+// stop at the number wanted: a tick past it is undone, with the reason said. The page
+// works without it; the server checks the count in any case.
 (function () {
   "use strict";
   var form = document.querySelector("form.questionnaire-step");
@@ -15,20 +16,37 @@
   status.setAttribute("aria-live", "polite");
   group.appendChild(status);
 
-  function update() {
-    var chosen = 0;
+  function chosen() {
+    var count = 0;
     boxes.forEach(function (box) {
       if (box.checked) {
-        chosen += 1;
+        count += 1;
       }
     });
-    status.textContent = "You have chosen " + chosen + " of " + wanted + ".";
-    status.classList.toggle("text-danger", chosen > wanted);
-    status.classList.toggle("text-body-secondary", chosen <= wanted);
+    return count;
+  }
+
+  function update(refused) {
+    var count = chosen();
+    var text = "You have chosen " + count + " of " + wanted + ".";
+    if (refused) {
+      text = "You have already chosen " + wanted + ": untick one to choose another.";
+    } else if (count > wanted) {
+      text += " Untick " + (count - wanted) + " to keep " + wanted + ".";
+    }
+    status.textContent = text;
+    status.classList.toggle("text-danger", count > wanted || refused);
+    status.classList.toggle("text-body-secondary", count <= wanted && !refused);
   }
 
   boxes.forEach(function (box) {
-    box.addEventListener("change", update);
+    box.addEventListener("change", function () {
+      var refused = box.checked && chosen() > wanted;
+      if (refused) {
+        box.checked = false;
+      }
+      update(refused);
+    });
   });
-  update();
+  update(false);
 })();

@@ -69,6 +69,9 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     page.get_by_role("link", name="Create a scheme").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a scheme")
     page.get_by_label("Name of the scheme").fill("Housing mentoring 2027")
+    # A new scheme is a draft until the coordinator opens it.
+    expect(page.get_by_label("Status")).to_have_value("draft")
+    page.get_by_label("Status").select_option("Open for applications")
     page.get_by_label("Meeting locations").fill("Council House\nCivic Centre")
     page.get_by_label("Departments").fill("Housing\nFinance\nPlanning")
     page.get_by_role("button", name="Create the scheme").click()

@@ -96,11 +96,15 @@ def error_count(response, field: str) -> int:
 # --- creating a scheme -----------------------------------------------------------------
 
 
-def test_create_page_starts_open_with_the_default_lists(client, coordinator):
+def test_create_page_starts_as_a_draft_with_the_default_lists(client, coordinator):
     client.force_login(coordinator)
     response = client.get(CREATE_URL)
     assert response.status_code == 200
-    assert re.search(r'<option value="open" selected>', response.content.decode())
+    assert re.search(r'<option value="draft" selected>', response.content.decode())
+    assert not re.search(r'<option value="open" selected>', response.content.decode())
+    assert "A new scheme starts as a draft, which takes no applications" in beside(
+        response, "status"
+    )
     areas = field_value(response, "development_areas").splitlines()
     assert areas == choices.DEFAULT_DEVELOPMENT_AREAS
     assert field_value(response, "grades").splitlines() == choices.DEFAULT_GRADES
