@@ -122,6 +122,25 @@ class MentorshipForViewer:
         return self.role == Role.COORDINATOR
 
     @property
+    def status_label(self) -> str:
+        """The status in words for this viewer: a proposed match says whose reply it waits
+        for (the viewer's own, the other person's, or for a coordinator, which side's)."""
+        mentorship = self.mentorship
+        if mentorship.status != Mentorship.Status.PROPOSED:
+            return str(mentorship.get_status_display())
+        if self.my_turn:
+            return "Waiting for your reply"
+        if self.can_withdraw and self.other is not None:
+            return f"You accepted; waiting for {self.other.get_short_name()}"
+        pending = Mentorship.Response.PENDING
+        if self.is_coordinator and mentorship.mentee_response != mentorship.mentor_response:
+            if mentorship.mentee_response == pending:
+                return "Waiting for the mentee"
+            if mentorship.mentor_response == pending:
+                return "Waiting for the mentor"
+        return str(mentorship.get_status_display())
+
+    @property
     def is_shortlist_request(self) -> bool:
         """The viewer is the mentee who asked for this mentor from their shortlist."""
         return self.role == Role.MENTEE and self.mentorship.source == Mentorship.Source.SHORTLIST
