@@ -8,9 +8,16 @@ from django.urls import reverse
 
 from matching.selectors import mentorship_for_viewer
 from matching.services.mentorships import mentorship_accept
-from tests.matching.test_mentorship_views import page_of, pair, proposed  # noqa: F401
+from tests.factories import approved_mentee, approved_mentor
+from tests.matching.test_mentorship_views import page_of
+from tests.matching.test_mentorships import propose
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposed(scheme, mentee, mentor):
+    return propose(approved_mentee(scheme, user=mentee), approved_mentor(scheme, user=mentor))
 
 
 def _badge(html: str) -> list[str]:
