@@ -195,6 +195,7 @@ def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpRespon
             "form": form,
             "page": page,
             "status": status,
+            "status_label": Mentorship.Status(status).label if status else "",
             "counts": selectors.mentorship_status_counts(scheme),
             "query": query.urlencode(),
         },

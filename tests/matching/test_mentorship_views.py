@@ -408,7 +408,8 @@ def test_the_coordinator_sees_every_mentorship_counted_and_filtered(
     assert response.status_code == 200
     page_of(response)
     html = response.content.decode()
-    assert "3 mentorships" in html
+    headings = [text for level, text in page_of(response).headings if level == 2]
+    assert "All 3 mentorships" in headings
     for mentorship in (proposed, other_pair, ended):
         assert mentorship.get_absolute_url() in html
     assert 'data-status="active">' in html
@@ -419,6 +420,11 @@ def test_the_coordinator_sees_every_mentorship_counted_and_filtered(
     assert other_pair.get_absolute_url() in html
     assert proposed.get_absolute_url() not in html
     assert ended.get_absolute_url() not in html
+    # The heading above the filtered list counts the list, not the whole scheme.
+    headings = [text for level, text in page_of(response).headings if level == 2]
+    assert "1 of 3: Active" in headings
+    assert "3 mentorships in the scheme" in headings
+    assert "3 mentorships" not in headings
 
 
 def test_the_coordinators_list_pages_and_its_queries_do_not_grow(client, scheme, coordinator):
