@@ -11,7 +11,7 @@ def sign_in(page, live_server, email, *, password=PASSWORD, first_name=""):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     heading = page.get_by_role("heading", level=1)
     if first_name:
         expect(heading).to_have_text(f"Welcome, {first_name}")

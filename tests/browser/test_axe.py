@@ -51,4 +51,4 @@ def test_the_last_page_is_checked_when_the_test_ends(context, live_server):
 
 def test_a_page_without_serious_violations_passes(page, live_server):
     page.goto(live_server.url + "/accounts/login/")
-    assert page.title() == "Sign In · Mentoring"
+    assert page.title() == "Sign in · Mentoring"

@@ -100,12 +100,12 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "You are invited to Housing mentoring 2027 as a mentee"
     )
-    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    page.get_by_role("main").get_by_role("link", name="Sign up").click()
     page.get_by_label("Full name").fill("Priya Shah")
     expect(page.get_by_label("Email")).to_have_value("priya@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-enough-passphrase")
     page.get_by_label("Password (again)").fill("a-long-enough-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.get_by_role("button", name="Accept and start my application").click()
 
     # She fills in the first two steps, then leaves.
@@ -135,7 +135,7 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("priya@example.org")
     page.get_by_label("Password").fill("a-long-enough-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My schemes").click()
     page.get_by_role("link", name=re.compile("Carry on with your application")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meeting and matching")
@@ -174,7 +174,7 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     page.get_by_role("main").get_by_role("link", name="I have an account: sign in").click()
     page.get_by_label("Email").fill("tom@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Accept and start my application").click()
     _fill_common_steps(
         page,

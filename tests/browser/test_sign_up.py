@@ -17,13 +17,13 @@ def test_a_person_signs_up_verifies_their_email_signs_in_and_sees_their_home(
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mentoring schemes, run well")
 
-    page.get_by_role("main").get_by_role("link", name="Create an account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    page.get_by_role("main").get_by_role("link", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
     page.get_by_label("Full name").fill("Priya Shah")
     page.get_by_label("Email").fill("priya@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-enough-passphrase")
     page.get_by_label("Password (again)").fill("a-different-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     # A mistake is shown beside the field, and what was typed is kept.
     expect(page.get_by_text("You must type the same password each time.")).to_be_visible()
@@ -32,8 +32,8 @@ def test_a_person_signs_up_verifies_their_email_signs_in_and_sees_their_home(
 
     page.get_by_label("Password", exact=True).fill("a-long-enough-passphrase")
     page.get_by_label("Password (again)").fill("a-long-enough-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
     assert User.objects.get(email="priya@example.org").name == "Priya Shah"
 
     # The link in the e-mail confirms the address.
@@ -49,7 +49,7 @@ def test_a_person_signs_up_verifies_their_email_signs_in_and_sees_their_home(
     navigation.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill("priya@example.org")
     page.get_by_label("Password").fill("a-long-enough-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Priya")
     expect(page.get_by_role("heading", name="You are not part of a scheme yet")).to_be_visible()

@@ -92,8 +92,8 @@ def test_account_page_has_no_menu_or_message_list_of_allauth_own_layout(account_
 
 def test_sign_in_page_title_comes_from_allauth_and_form_marks_required_fields(client):
     page = _page(client.get(reverse("account_login")))
-    assert page.title.split() == ["Sign", "In", "·", "Mentoring"]
-    assert page.headings[0] == (1, "Sign In")
+    assert page.title.split() == ["Sign", "in", "·", "Mentoring"]
+    assert page.headings[0] == (1, "Sign in")
     assert "required" in page.find("id_login")
     assert "required" in page.find("id_password")
     assert page.find("id_login")["autocomplete"] == "email"

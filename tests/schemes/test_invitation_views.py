@@ -293,7 +293,7 @@ def test_anonymous_person_sees_the_invitation_with_sign_up_and_sign_in(client, i
     )
     login = reverse("account_login") + "?" + urlencode({"next": url})
     links = {attrs.get("href"): text for attrs, text in Page(html).links}
-    assert links[signup] == "Create an account"
+    assert links[signup] == "Sign up"
     assert links[login] == "I have an account: sign in"
     assert client.session["account_verified_email"] == "invitee@example.org"
 
@@ -343,7 +343,7 @@ def test_the_invited_person_signed_in_sees_an_accept_button(client, invitation, 
     response = client.get(invitation.get_absolute_url())
     html = response.content.decode()
     assert "Accept and start my application" in html
-    assert "Create an account" not in html
+    assert ">Sign up</a>" not in html
     assert_accessible_page(Page(html))
 
 
@@ -509,9 +509,7 @@ def test_anonymous_person_on_the_open_link_is_asked_to_sign_up_or_sign_in(client
     assert "Apply to Council staff mentoring" in html
     assert "A scheme for testing." in html
     links = {attrs.get("href"): text for attrs, text in Page(html).links}
-    assert links[reverse("account_signup") + "?" + urlencode({"next": url})] == (
-        "Create an account"
-    )
+    assert links[reverse("account_signup") + "?" + urlencode({"next": url})] == "Sign up"
     assert links[reverse("account_login") + "?" + urlencode({"next": url})] == (
         "I have an account: sign in"
     )
