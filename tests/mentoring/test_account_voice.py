@@ -70,7 +70,7 @@ def test_the_confirmation_email_greets_by_name_and_signs_off_as_the_team(client,
     assert message.body.startswith("Hello Priya Shah,\n\n")
     assert message.body.rstrip().endswith("The Mentoring team")
     assert re.search(r"/accounts/confirm-email/\S+/", message.body)
-    for words in FOREIGN + ["example.com", "user Priya", "register an account on"]:
+    for words in [*FOREIGN, "example.com", "user Priya", "register an account on"]:
         assert words not in message.body, words
 
 
