@@ -60,6 +60,11 @@ urlpatterns = [
         name="applications_import",
     ),
     path(
+        "schemes/<slug:slug>/applications/import/not-imported.csv",
+        imports.application_import_rejected,
+        name="applications_import_rejected",
+    ),
+    path(
         "schemes/<slug:slug>/applications/import/template.csv",
         imports.application_import_template,
         name="applications_import_template",

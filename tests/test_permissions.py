@@ -175,6 +175,12 @@ MATRIX = [
         {"slug": "council"},
         {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
+    # Nothing kept from an import in this session: the coordinator is sent to the import.
+    (
+        "schemes:applications_import_rejected",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 302, "*": 404},
+    ),
     # --- matching: settings, runs and proposals (coordinators of the scheme only) ---
     # POST only: the scheme is loaded first, so only its coordinators learn the method.
     (

@@ -63,6 +63,8 @@ class RejectedRow:
     name: str
     email: str
     reasons: list[str]
+    # The row as the file had it, to hand back for correcting (applications_rejected_csv).
+    cells: tuple[str, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -464,7 +466,7 @@ class _RowChecker:
             reasons += self._incomplete(name, email, role, values, answers, invalid)
 
         if reasons or role is None:  # no role is always among the reasons
-            preview.rejected.append(RejectedRow(line, name, get("email"), reasons))
+            preview.rejected.append(RejectedRow(line, name, get("email"), reasons, tuple(cells)))
             return
         self.seen[email, role] = line
         preview.valid.append(ImportRow(line, email, name, role, values, answers, submitted_at))
@@ -678,3 +680,22 @@ def _allowed(scheme: Scheme, column: str, lists: dict) -> str:
         default = scheme.default_mentor_capacity
         return f"A number from 1 to 20. Left empty: the scheme's default ({default})."
     return "Any text."
+
+
+# --- the rows not imported -------------------------------------------------------------
+
+REJECTED_COLUMNS = ("line", "not imported because")
+
+
+def applications_rejected_csv(*, text: str, rejected: list[RejectedRow]) -> str:
+    """The ``rejected`` rows of the file ``text`` as a CSV to correct and import again:
+    the file's own header and cells, after two columns saying which line each row was on
+    and why it was not imported (delete those two before importing the file again)."""
+    rows = iter(_rows(text))
+    _, header = next(rows, (0, []))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*REJECTED_COLUMNS, *header])
+    for row in rejected:
+        writer.writerow([row.line, row.reason, *row.cells])
+    return out.getvalue()

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentoring.forms import message_service_error
@@ -13,6 +15,7 @@ from schemes.services.imports import (
     ApplicationsImported,
     applications_import,
     applications_preview,
+    applications_rejected_csv,
     applications_template,
     column_guide,
 )
@@ -37,7 +40,8 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
             except ValidationError as error:
                 message_service_error(request, error, "Nothing was imported.")
             else:
-                messages.success(request, _imported_message(result))
+                _keep_rejected(request, scheme.pk, confirm.cleaned_data["data"], result)
+                messages.success(request, _imported_message(result, scheme.slug))
                 return redirect("schemes:applications", slug=scheme.slug)
         else:
             messages.error(request, " ".join(confirm.errors["data"]))
@@ -70,6 +74,25 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
 
 @coordinator_view
 @require_GET
+def application_import_rejected(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
+    """The rows the coordinator's last import of this scheme left out, as a CSV with the
+    reason for each, to correct and import again (kept for them in their session)."""
+    scheme = access.scheme
+    text = request.session.get(_rejected_key(scheme.pk))
+    if text is None:
+        messages.info(
+            request, "No rows are waiting to be downloaded: your last import took them all."
+        )
+        return redirect("schemes:applications_import", slug=scheme.slug)
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{scheme.slug}-applications-not-imported.csv"'
+    )
+    return response
+
+
+@coordinator_view
+@require_GET
 def application_import_template(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     """The header of an import file for this scheme, with one sample row, as a CSV."""
     scheme = access.scheme
@@ -83,7 +106,22 @@ def application_import_template(request: HttpRequest, access: SchemeAccess) -> H
     return response
 
 
-def _imported_message(result: ApplicationsImported) -> str:
+def _rejected_key(scheme_pk: int) -> str:
+    return f"applications-not-imported-{scheme_pk}"
+
+
+def _keep_rejected(
+    request: HttpRequest, scheme_pk: int, text: str, result: ApplicationsImported
+) -> None:
+    """Keep the rows an import left out for downloading (only the latest import's)."""
+    key = _rejected_key(scheme_pk)
+    if result.rejected:
+        request.session[key] = applications_rejected_csv(text=text, rejected=result.rejected)
+    else:
+        request.session.pop(key, None)
+
+
+def _imported_message(result: ApplicationsImported, slug: str) -> str:
     count = result.imported
     message = f"Imported {count} application{'' if count == 1 else 's'}"
     if result.new_people:
@@ -92,9 +130,16 @@ def _imported_message(result: ApplicationsImported) -> str:
     message += ". Nobody was e-mailed; the applications are waiting for your decision."
     if result.rejected:
         count = len(result.rejected)
-        message += (
-            f" {count} row{' was' if count == 1 else 's were'} not imported: fix "
-            f"{'it' if count == 1 else 'them'} in the spreadsheet and import "
-            f"{'it' if count == 1 else 'them'} in a new file."
+        one = count == 1
+        return format_html(
+            '{} {} row{} not imported: <a href="{}">download {}</a> with the reason for '
+            "each, correct {} and import {} in a new file.",
+            message,
+            count,
+            " was" if one else "s were",
+            reverse("schemes:applications_import_rejected", kwargs={"slug": slug}),
+            "it" if one else "them",
+            "it" if one else "them",
+            "it" if one else "them",
         )
     return message
