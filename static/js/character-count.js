@@ -18,6 +18,10 @@
     if (!limit || (field.tagName === "INPUT" && limit < SHORTEST)) {
       return;
     }
+    // A search or filter box (a form that gets) is not an answer to write.
+    if (field.form && field.form.method.toLowerCase() === "get") {
+      return;
+    }
     var counter = document.createElement("p");
     counter.className = "form-text character-count mb-0";
     counter.id = (field.id || field.name) + "-character-count";

@@ -55,3 +55,12 @@ def test_a_long_answer_says_its_limit_and_counts_to_it(page, live_server):
     expect(page.get_by_text("You have reached the limit of 4,000 characters.")).to_be_attached()
     answer.press("Backspace")
     expect(counter).to_have_text("3,999 of 4,000 characters")
+
+
+
+def test_a_search_box_has_no_counter(page, live_server, coordinator, scheme):
+    sign_in(page, live_server, coordinator.email)
+    page.goto(f"{live_server.url}/schemes/{scheme.slug}/applications/")
+    search = page.locator("form[method=get] input[type=text][maxlength]")
+    expect(search).to_have_count(1)
+    expect(page.locator(".character-count")).to_have_count(0)

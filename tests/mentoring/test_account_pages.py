@@ -230,4 +230,4 @@ def test_message_after_changing_password_is_shown_once(client, person):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("account_change_password")
-    assert response.content.decode().count("Password successfully changed.") == 1
+    assert response.content.decode().count("Your password has been changed.") == 1

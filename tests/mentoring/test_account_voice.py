@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.html import Page
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,15 @@ def test_the_password_reset_email_is_in_the_products_words(client):
     assert message.body.rstrip().endswith("The Mentoring team")
     for words in FOREIGN:
         assert words not in message.body, words
+
+
+def test_signing_in_is_confirmed_in_the_products_words_with_the_name_escaped(client):
+    UserFactory(email="sean@example.org", name="Seán O'Brien <b>")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "sean@example.org", "password": PASSWORD},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "You are signed in as Seán O&#x27;Brien &lt;b&gt;." in html
+    assert "Successfully" not in html
