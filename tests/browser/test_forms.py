@@ -57,7 +57,6 @@ def test_a_long_answer_says_its_limit_and_counts_to_it(page, live_server):
     expect(counter).to_have_text("3,999 of 4,000 characters")
 
 
-
 def test_a_search_box_has_no_counter(page, live_server, coordinator, scheme):
     sign_in(page, live_server, coordinator.email)
     page.goto(f"{live_server.url}/schemes/{scheme.slug}/applications/")
