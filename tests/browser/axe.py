@@ -1,10 +1,15 @@
 """axe-core checks every page the browser tests land on.
 
-``axe-playwright-python`` ships axe-core itself, so nothing is fetched at run time. The
-check is automatic: a page's ``load`` event only marks it as landed (an event handler
-that drove the page would race the test's next step), and the page is checked, before the
-test's next call to the browser, in the test's own flow. A serious or critical violation
-fails the test, naming the rule, the page and the elements.
+``axe-playwright-python`` ships axe-core itself, so nothing is fetched at run time.
+
+The check needs nothing from a test. Every browser context the tests open (pytest-
+playwright's ``context`` and ``page``, or one a test makes with ``browser.new_context()``
+or ``browser.new_page()``) loads axe into each document by an init script, and each of its
+pages is watched: a ``load`` event only marks the page as landed (an event handler that
+drove the page would race the test's next step). The page is then checked in the test's
+own flow, before its next call to the browser, whatever that call is (a click, an
+``expect``, closing the context). A serious or critical violation fails the test at that
+step, naming the rule, the page and the elements.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import greenlet
 from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 from playwright._impl import _sync_base
+from playwright.sync_api import Browser
 
 # The impacts that fail a test; "minor" and "moderate" findings are left to review.
 FAILING_IMPACTS = frozenset({"serious", "critical"})
@@ -24,11 +30,13 @@ UNCHECKED_PATHS = ("/admin/",)
 
 # Only the rules' failures come back: passes and "incomplete" would cost time for nothing.
 RUN = "axe.run(document, {resultTypes: ['violations']})"
+LOADED = "() => typeof window.axe !== 'undefined'"
 
 
 @dataclass
 class AxeWatch:
-    """The pages one test landed on that axe has yet to check, and what it found."""
+    """One page: whether it has landed since its last check, what was checked, and the
+    violations found and not yet reported."""
 
     page: Any
     pending: bool = False
@@ -49,8 +57,10 @@ class AxeWatch:
             return
         self.checking = True
         try:
-            # axe is loaded into every document by an init script (not subject to the
-            # page's CSP), so a check costs only the run.
+            # The init script is not subject to the page's CSP; a document made before it
+            # was registered gets axe here.
+            if not self.page.evaluate(LOADED):
+                self.page.evaluate(AXE_SCRIPT)
             results = AxeResults(self.page.evaluate(RUN))
         finally:
             self.checking = False
@@ -75,56 +85,112 @@ def describe(response: dict[str, Any], url: str) -> list[str]:
     return found
 
 
-_watches: list[AxeWatch] = []
-_original_sync = _sync_base.SyncBase._sync
-
-
-def _sync_checking_first(self: Any, awaitable: Any) -> Any:
-    # Only the test's own calls check (never the calls axe itself makes, nor an event
-    # handler's), so that the page is checked between two steps of the test.
-    # The test runs in the thread's root greenlet; Playwright's own fibers have a parent.
-    if _watches and greenlet.getcurrent().parent is None:
-        for watch in _watches:
-            if watch.pending and not watch.checking:
-                try:
-                    watch.check()
-                except BaseException:
-                    if hasattr(awaitable, "close"):
-                        awaitable.close()
-                    raise
-        failures = [line for watch in _watches for line in watch.violations]
-        if failures:
-            for watch in _watches:
-                watch.violations.clear()
-            if hasattr(awaitable, "close"):
-                awaitable.close()
-            raise AssertionError(report(failures))
-    return _original_sync(self, awaitable)
-
-
 def report(failures: list[str]) -> str:
     return "axe found serious or critical accessibility violations:\n" + "\n".join(
         f"- {line}" for line in failures
     )
 
 
+# Every page watched since the last finish(), in the order they were opened.
+_watches: list[AxeWatch] = []
+
+
 def watch(page: Any) -> AxeWatch:
-    """Check every page ``page`` lands on until :func:`unwatch`."""
-    if _sync_base.SyncBase._sync is not _sync_checking_first:
-        _sync_base.SyncBase._sync = _sync_checking_first  # type: ignore[method-assign]
+    """Check every page ``page`` lands on (its context must load axe: see
+    ``watch_context``; a page of another context gets axe at its first check)."""
+    for found in _watches:
+        if found.page is page:
+            return found
     found = AxeWatch(page)
-    page.add_init_script(AXE_SCRIPT)
     page.on("load", found.landed)
     _watches.append(found)
     return found
 
 
+def watch_context(context: Any) -> Any:
+    """Load axe into every document of ``context`` and watch each of its pages."""
+    context.add_init_script(AXE_SCRIPT)
+    context.on("page", watch)
+    return context
+
+
+def _take(failing: list[AxeWatch]) -> list[str]:
+    failures = [line for found in failing for line in found.violations]
+    for found in failing:
+        found.violations = []
+    return failures
+
+
+def _check_pending() -> None:
+    for found in list(_watches):
+        if found.pending and not found.checking:
+            found.check()
+    failures = _take(_watches)
+    if failures:
+        raise AssertionError(report(failures))
+
+
+_original_sync = _sync_base.SyncBase._sync
+_original_new_context = Browser.new_context
+_original_new_page = Browser.new_page
+
+
+def _sync_checking_first(self: Any, awaitable: Any) -> Any:
+    # Only the test's own calls check, never the calls axe itself makes nor an event
+    # handler's: the test runs in the thread's root greenlet, Playwright's fibers have a
+    # parent.
+    if _watches and greenlet.getcurrent().parent is None:
+        try:
+            _check_pending()
+        except BaseException:
+            if hasattr(awaitable, "close"):
+                awaitable.close()  # the call the test was making is not made
+            raise
+    return _original_sync(self, awaitable)
+
+
+def _new_context(self: Any, *args: Any, **kwargs: Any) -> Any:
+    return watch_context(_original_new_context(self, *args, **kwargs))
+
+
+def _new_page(self: Any, *args: Any, **kwargs: Any) -> Any:
+    page = _original_new_page(self, *args, **kwargs)
+    page.add_init_script(AXE_SCRIPT)
+    watch(page)
+    return page
+
+
+def install() -> None:
+    """Check every page of every context opened from now on (once per test session)."""
+    _sync_base.SyncBase._sync = _sync_checking_first  # type: ignore[method-assign]
+    Browser.new_context = _new_context  # type: ignore[method-assign]
+    Browser.new_page = _new_page  # type: ignore[method-assign]
+
+
 def unwatch(found: AxeWatch) -> None:
-    """Check the page last landed on, stop watching, and fail on what axe found."""
+    """Check the page ``found`` last landed on, stop watching it, and fail on what axe
+    found there."""
     try:
         found.check()
     finally:
-        _watches.remove(found)
-    if found.violations:
-        failures, found.violations = found.violations, []
+        if found in _watches:
+            _watches.remove(found)
+    failures = _take([found])
+    if failures:
         raise AssertionError(report(failures))
+
+
+def finish() -> list[AxeWatch]:
+    """Check the pages of the test that ended, stop watching them, and fail on what axe
+    found. Returns what was watched."""
+    watched = list(_watches)
+    try:
+        for found in watched:
+            if not found.checking:
+                found.check()
+    finally:
+        _watches.clear()
+    failures = _take(watched)
+    if failures:
+        raise AssertionError(report(failures))
+    return watched

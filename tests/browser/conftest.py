@@ -66,6 +66,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def axe_installed():
+    """Every browser context opened by the tests loads axe-core and has its pages checked
+    (tests/browser/axe.py)."""
+    axe.install()
+
+
+@pytest.fixture(autouse=True)
+def axe_finished():
+    """The pages a test opened are checked one last time when it ends."""
+    yield
+    axe.finish()
+
+
 @pytest.fixture
 def page(page, live_server):
     """A page whose default timeout suits a 2-core machine, failing the test on any
@@ -75,10 +89,9 @@ def page(page, live_server):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(15_000)
-    watch = axe.watch(page)
     yield page
-    axe.unwatch(watch)
-    assert watch.checked, "axe checked no page: the test landed on none"
+    watched = axe.finish()
+    assert any(found.checked for found in watched), "axe checked no page: the test landed on none"
     assert errors == [], f"the browser reported errors: {errors}"
 
 

@@ -52,3 +52,24 @@ def test_the_last_page_is_checked_when_the_test_ends(context, live_server):
 def test_a_page_without_serious_violations_passes(page, live_server):
     page.goto(live_server.url + "/accounts/login/")
     assert page.title() == "Sign in · Mentoring"
+
+
+def test_a_page_of_a_context_the_test_opens_itself_is_checked(browser, live_server):
+    context = browser.new_context()
+    page = context.new_page()
+    url = live_server.url + "/flawed-elsewhere/"
+    _serve(page, url, FLAWED)
+    page.goto(url)
+    with pytest.raises(AssertionError, match=r"image-alt \(critical\) on .*/flawed-elsewhere/"):
+        context.close()  # the test's next call, whatever it is, checks first
+    context.close()
+
+
+def test_a_page_opened_straight_from_the_browser_is_checked(browser, live_server):
+    page = browser.new_page()
+    url = live_server.url + "/flawed-page/"
+    _serve(page, url, FLAWED)
+    page.goto(url)
+    with pytest.raises(AssertionError, match="button-name"):
+        page.close()
+    page.close()
