@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from mentoring.models import User
 
 REPEAT = 15
-PASSWORD = "a-long-enough-passphrase"
+PASSWORD = "a-long-enough-passphrase"  # noqa: S105 (a throw-away database)
 
 
 def _sign_up(email: str) -> float:
