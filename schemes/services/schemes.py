@@ -113,7 +113,7 @@ def membership_remove(*, scheme: Scheme, user, role: str) -> bool:
 RESERVED_SLUGS = frozenset({"new"})
 
 
-NAME_TAKEN = "A scheme with this name already exists. Choose another name."
+NAME_TAKEN = Scheme._meta.get_field("name").error_messages["unique"]
 
 
 def _refuse_taken_name(name: str, *, scheme: Scheme | None = None) -> None:

@@ -7,6 +7,8 @@ and its save, as the other request would.
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from schemes.models import Application, Membership, Role, Scheme
@@ -160,3 +162,19 @@ def test_the_open_link_in_a_race_with_a_submission_says_already_applied(
     assert response.status_code == 200
     assert "You have already applied to Council staff mentoring as a mentee." in response.text
     assert reverse("schemes:my_schemes") in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_numbers_schemes_that_already_share_a_name():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("schemes", "0003_matching_settings")])
+    old = executor.loader.project_state([("schemes", "0003_matching_settings")]).apps
+    OldScheme = old.get_model("schemes", "Scheme")
+    for n, name in enumerate(["Leaders", "leaders", "Leaders", "Other"]):
+        OldScheme.objects.create(name=name, slug=f"s{n}")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("schemes", "0004_scheme_name_unique")])
+
+    names = list(Scheme.objects.order_by("slug").values_list("name", flat=True))
+    assert names == ["Leaders", "leaders (2)", "Leaders (3)", "Other"]
