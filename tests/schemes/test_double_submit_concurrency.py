@@ -71,9 +71,7 @@ def test_both_requests_to_apply_get_the_one_application():
     scheme = SchemeFactory()
     person = UserFactory()
 
-    results = twice_at_once(
-        lambda: application_start(scheme=scheme, user=person, role=Role.MENTEE)
-    )
+    results = twice_at_once(lambda: application_start(scheme=scheme, user=person, role=Role.MENTEE))
 
     assert all(isinstance(r, Application) for r in results), results
     assert results[0].pk == results[1].pk
