@@ -5,54 +5,22 @@ PostgreSQL only (``DATABASE_URL=postgres://...``): SQLite serialises every write
 race is staged instead in ``test_double_submits.py``.
 """
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.test import Client
 
 from mentoring.models import User
 from schemes.models import Application, Role, Scheme
 from schemes.services.applications import application_start
 from schemes.services.schemes import NAME_TAKEN, scheme_create
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import SchemeFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL's concurrent transactions (set DATABASE_URL to run it)",
-    ),
-]
-
-TIMEOUT = 20  # seconds: a deadlock fails the test instead of hanging it
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 
-def twice_at_once(call: Callable[[], Any]) -> list[Any]:
-    """``call()`` from two threads released together; each result is what it returned
-    or the exception it raised."""
-    ready = threading.Barrier(2, timeout=TIMEOUT)
-    results: list[Any] = [None, None]
-
-    def one(k: int) -> None:
-        try:
-            ready.wait()
-            results[k] = call()
-        except Exception as error:  # handed to the test to assert on
-            results[k] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=one, args=(k,)) for k in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "a request is stuck"
-    return results
+def twice_at_once(call):
+    return at_once([call, call])
 
 
 def test_one_scheme_is_made_and_the_other_request_is_told_the_name_is_taken():
