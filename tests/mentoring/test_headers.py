@@ -41,6 +41,14 @@ def test_a_page_for_a_signed_in_person_is_not_kept_by_browsers_or_proxies(
         assert "no-store" in cache_control and "private" in cache_control, url
 
 
+def test_the_invitation_page_names_the_invitee_and_is_not_kept_even_for_a_visitor(
+    client, invitation
+):
+    response = client.get(reverse("schemes:invitation", kwargs={"token": invitation.token}))
+    assert invitation.email in response.text
+    assert "no-store" in response.headers["Cache-Control"]
+
+
 def test_a_view_that_sets_its_own_cache_control_keeps_it(client, outsider):
     client.force_login(outsider)
     # never_cache's header already forbids storing; it is not replaced.
