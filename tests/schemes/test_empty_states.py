@@ -61,3 +61,21 @@ def test_a_coordinator_with_no_mentorship_of_their_own_is_sent_to_their_schemes(
     page = _page(client, coordinator, MY_MENTORSHIPS)
     assert "No mentorships yet" not in page.html
     assert "The pairs of the schemes you coordinate" in page.html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "heading", "link"),
+    [
+        ("schemes:invitations", "No one has been invited yet", None),
+        ("matching:scheme_mentorships", "No mentorships yet", "matching:runs"),
+    ],
+)
+def test_an_empty_list_of_the_coordinators_says_what_comes_next_in_one_look(
+    client, coordinator, scheme, url_name, heading, link
+):
+    page = _page(client, coordinator, reverse(url_name, kwargs={"slug": scheme.slug}))
+    empty = page.html.split('<div class="empty-state">', 1)[1].split("</div>", 1)[0]
+    assert f'<p class="h5">{heading}</p>' in empty
+    assert 'class="empty-state-mark"' in empty and 'alt=""' in empty
+    if link:
+        assert f'href="{reverse(link, kwargs={"slug": scheme.slug})}"' in empty
