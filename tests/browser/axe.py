@@ -21,6 +21,7 @@ import greenlet
 from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 from playwright._impl import _sync_base
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 # The impacts that fail a test; "minor" and "moderate" findings are left to review.
 FAILING_IMPACTS = frozenset({"serious", "critical"})
@@ -62,6 +63,12 @@ class AxeWatch:
             if not self.page.evaluate(LOADED):
                 self.page.evaluate(AXE_SCRIPT)
             results = AxeResults(self.page.evaluate(RUN))
+        except PlaywrightError as error:
+            # The page went on by itself (a script reloads it when a run finishes): the
+            # document it lands on is checked instead, once its load is seen.
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            return
         finally:
             self.checking = False
         self.checked.append(url)
