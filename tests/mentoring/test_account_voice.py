@@ -48,10 +48,12 @@ def test_the_sign_out_page_says_sign_out(client):
     assert "Sign Out" not in html
 
 
-def test_every_link_to_the_sign_up_page_says_sign_up(client):
-    html = _text(client.get(reverse("home")))
+@pytest.mark.parametrize("url_name", ["home", "account_login", "account_reset_password"])
+def test_every_link_to_the_sign_up_page_says_sign_up(client, url_name):
+    html = _text(client.get(reverse(url_name)))
     links = [text for attrs, text in Page(html).links if attrs.get("href") == "/accounts/signup/"]
     assert links and set(links) == {"Sign up"}
+    assert "contact us" not in html and "Please request" not in html
 
 
 def test_the_confirmation_email_greets_by_name_and_signs_off_as_the_team(client, settings):
