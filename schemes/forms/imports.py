@@ -3,10 +3,12 @@
 from django import forms
 from django.core import signing
 
+from mentoring.forms import CleanTextMixin
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-class ApplicationsUploadForm(forms.Form):
+class ApplicationsUploadForm(CleanTextMixin, forms.Form):
     """A CSV file of applications; ``cleaned_data["file"]`` is its text."""
 
     file = forms.FileField(
@@ -31,7 +33,7 @@ class ApplicationsUploadForm(forms.Form):
             ) from None
 
 
-class ApplicationsConfirmForm(forms.Form):
+class ApplicationsConfirmForm(CleanTextMixin, forms.Form):
     """The previewed file, posted back to be imported.
 
     The text travels compressed and signed: compressed so that a large file stays under

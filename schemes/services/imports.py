@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentoring.services import users_bulk_get_or_create
+from mentoring.validators import EMAIL_MAX_LENGTH, clean_cells, csv_rows, shown_cells
 from schemes import questionnaire
 from schemes.choices import DESCRIPTIVE_WORD_COUNT, DESCRIPTIVE_WORDS
 from schemes.models import Application, CustomQuestion, ParticipantRole, Scheme
@@ -178,7 +179,7 @@ def applications_preview(*, scheme: Scheme, text: str) -> ApplicationsPreview:
     """
     preview = ApplicationsPreview()
     try:
-        lines = list(_rows(text))
+        lines = list(csv_rows(text))
     except csv.Error as error:
         preview.error = f"The file could not be read as CSV: {error}."
         return preview
@@ -257,16 +258,6 @@ def applications_import(*, scheme: Scheme, text: str, imported_by) -> Applicatio
 
 
 # --- reading the file ----------------------------------------------------------------
-
-
-def _rows(text: str):
-    """(first line number, cells) of each non-blank row; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    start = 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            yield start, cells
-        start = reader.line_num + 1
 
 
 def _normalise_question(text: str) -> str:
@@ -390,6 +381,13 @@ class _RowChecker:
         self.blank = {name: field.get_default() for name, field in self.model_fields.items()}
 
     def check(self, line: int, cells: list[str], preview: ApplicationsPreview) -> None:
+        try:
+            cells = clean_cells(cells)
+        except ValidationError as error:
+            shown = shown_cells(cells)
+            name, email = (_cell(shown, self.columns.get(key)) for key in ("name", "email"))
+            preview.rejected.append(RejectedRow(line, name, email, error.messages))
+            return
         reasons = []
         get = lambda key: _cell(cells, self.columns.get(key))  # noqa: E731
         email, name, role_text = get("email").lower(), get("name"), get("role")
@@ -397,6 +395,9 @@ class _RowChecker:
             reasons.append("has more cells than the header has columns")
         if not email:
             reasons.append("no e-mail address")
+        elif len(email) > EMAIL_MAX_LENGTH:
+            reasons.append(f"the e-mail address is longer than {EMAIL_MAX_LENGTH} characters")
+            email = ""
         else:
             try:
                 validate_email(email)

@@ -1,7 +1,6 @@
 """Every change to invitations: invite one person or a CSV list, resend, revoke, accept."""
 
 import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.validators import clean_cells, csv_rows, shown_cells
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
 from schemes.services.schemes import membership_add
@@ -143,8 +143,11 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     the scheme or already invited.
     """
     preview = InvitationPreview()
-    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    try:
+        rows = list(csv_rows(text))
+    except csv.Error as error:
+        preview.error = f"The file could not be read as CSV: {error}."
+        return preview
     if not rows:
         preview.error = "The file is empty: it needs one row per person: name, e-mail, role."
         return preview
@@ -164,7 +167,12 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     taken = _taken(scheme)
     width = max(columns.values()) + 1
     name_length = Invitation._meta.get_field("name").max_length
-    for line, row in rows:
+    for line, cells in rows:
+        try:
+            row = clean_cells(cells)
+        except ValidationError as error:
+            preview.rejected.append(RejectedRow(line, shown_cells(cells), error.messages[0]))
+            continue
         if len(row) < width:
             preview.rejected.append(
                 RejectedRow(line, row, "needs three columns: name, e-mail and role")
