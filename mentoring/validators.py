@@ -25,6 +25,8 @@ NUL_MESSAGE = (
 CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # The csv module's own limit on one cell (131,072 characters).
 MAX_CELL_CHARS = 128 * 1024
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 5321's limit on a forward path, and the length of every e-mail column.
 EMAIL_MAX_LENGTH = 254
 
@@ -66,18 +68,28 @@ def clean_text(value: Any) -> Any:
 
 def clean_cell(text: str, *, max_length: int = MAX_CELL_CHARS) -> str:
     """One spreadsheet cell, checked like a form field: NUL refused, other control
-    characters removed, and no longer than ``max_length``."""
+    characters removed, and no longer than ``max_length``. A cell that
+    ``formula_safe`` escaped is read back as the value it escaped."""
     if NUL in text:
         raise ValidationError(
             "a cell holds a NUL character (an invisible “\\0”), which cannot be saved: "
             "remove it in the spreadsheet",
             code="null_characters_not_allowed",
         )
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS and text[1:2]:
+        text = text[1:]  # written by ``formula_safe``: the value is the rest
     if len(text) > max_length:
         raise ValidationError(
             f"a cell is longer than {max_length:,} characters", code="cell_too_long"
         )
     return strip_control_characters(text)
+
+
+def formula_safe(value: str) -> str:
+    """A value to write in a CSV cell that no spreadsheet will run as a formula: one
+    starting with ``FORMULA_STARTS`` gets an apostrophe in front (OWASP's advice), which
+    ``clean_cell`` removes again on import."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def clean_cells(cells: list[str]) -> list[str]:
