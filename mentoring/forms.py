@@ -7,6 +7,7 @@ from collections.abc import Collection
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest
 
 from mentoring.validators import clean_text
@@ -58,6 +59,12 @@ class CleanTextMixin(forms.BaseForm):
     def full_clean(self) -> None:
         for name, field in self.fields.items():
             if name in self.raw_fields:
+                # Django's own NUL check would refuse the whole file for one bad cell.
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, ProhibitNullCharactersValidator)
+                ]
                 continue
             if not isinstance(field, forms.CharField | forms.ChoiceField):
                 continue
