@@ -1,9 +1,9 @@
 """Property: no form and no import answers 500, whatever is posted, and nothing posted
 comes back as markup.
 
-For every form of ``schemes`` and ``matching``, allauth's sign-up and sign-in, and both
-imports (the invitation list and the applications file, upload and confirmation),
-hypothesis posts random and hostile values (NUL and other control characters, huge
+For every form of ``schemes`` and ``matching``, allauth's sign-up, sign-in, password
+reset and new e-mail address, and both imports (the invitation list and the
+applications file, upload and confirmation), hypothesis posts random and hostile values (NUL and other control characters, huge
 strings, any unicode, ``<script>``, spreadsheet formulas, SQL) into the form's fields,
 signed in as the role that may use it. Each response must not be a 500, and the page
 that follows (the form again, or where its redirect leads, and the pages that show
@@ -256,6 +256,21 @@ TARGETS = [
         role="anonymous",
         text=("login", "password"),
         base={"login": "sam@example.org", "password": "a-long-enough-passphrase"},
+    ),
+    Target(
+        "password reset",
+        "account_reset_password",
+        role="anonymous",
+        text=("email",),
+        base={"email": "sam@example.org"},
+    ),
+    Target(
+        "add an e-mail address",
+        "account_email",
+        role="outsider",
+        text=("email",),
+        base={"email": "second@example.org", "action_add": ""},
+        shows=(("", "account_email", {}),),
     ),
     Target(
         "matching weights",
