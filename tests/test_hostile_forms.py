@@ -3,13 +3,14 @@ comes back as markup.
 
 For every form of ``schemes`` and ``matching``, allauth's sign-up, sign-in, password
 reset and new e-mail address, and both imports (the invitation list and the
-applications file, upload and confirmation), hypothesis posts random and hostile values (NUL and other control characters, huge
-strings, any unicode, ``<script>``, spreadsheet formulas, SQL) into the form's fields,
-signed in as the role that may use it. Each response must not be a 500, and the page
-that follows (the form again, or where its redirect leads, and the pages that show
-what was saved) must not hold a ``<script>`` or an ``onerror=`` that came from the input.
-Our own pages load scripts only with ``<script src=...>`` (the CSP allows no inline
-script), so a bare ``<script>`` can only have come from the input.
+applications file, upload and confirmation), hypothesis posts random and hostile
+values (NUL and other control characters, huge strings, any unicode, ``<script>``,
+spreadsheet formulas, SQL) into the form's fields, signed in as the role that may use
+it. Each response must not be a 500, and the page that follows (the form again, or
+where its redirect leads, and the pages that show what was saved) must not hold a
+``<script>`` or an ``onerror=`` that came from the input. Our own pages load scripts
+only with ``<script src=...>`` (the CSP allows no inline script), so a bare
+``<script>`` can only have come from the input.
 
 Run on PostgreSQL too (``DATABASE_URL``): a NUL byte was a PostgreSQL-only 500.
 """

@@ -314,9 +314,12 @@ def import_upload_create(*, scheme: Scheme, uploaded_by, text: str) -> ImportUpl
 @transaction.atomic
 def import_upload_confirm(*, upload: ImportUpload, imported_by) -> ApplicationsImported:
     """Import the kept file ``upload`` into its scheme (``applications_import``), then
-    delete it: a file is imported once."""
-    result = applications_import(scheme=upload.scheme, text=upload.text, imported_by=imported_by)
-    upload.delete()
+    delete it: a file is imported once, even when its confirmation is sent twice."""
+    kept = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
+    if kept is None:
+        raise ValidationError("This file has already been imported.")
+    result = applications_import(scheme=upload.scheme, text=kept.text, imported_by=imported_by)
+    kept.delete()
     return result
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +114,17 @@ def test_the_message_is_the_same_whether_or_not_the_person_has_an_account(
     drafts = Application.objects.filter(status="draft", user__email="has.account@example.org")
     assert drafts.count() == 1  # and they are invited, not given a submitted application
     assert [message.to for message in mail.outbox] == [["has.account@example.org"]]
+
+
+def test_a_confirmation_sent_twice_imports_once(signed_in, scheme):
+    from schemes.services.imports import import_upload_confirm
+
+    preview = upload(signed_in, csv_text(scheme, {}))
+    kept = ImportUpload.objects.get()
+    signed_in.post(URL, confirmation(preview))
+    with pytest.raises(ValidationError, match="already been imported"):
+        import_upload_confirm(upload=kept, imported_by=kept.uploaded_by)
+    assert Application.objects.count() == 1
 
 
 def test_a_tampered_confirmation_imports_nothing(signed_in, scheme):
