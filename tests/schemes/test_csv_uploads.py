@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mentoring.csvfiles import csv_delimiter
+from mentoring.validators import csv_delimiter
 from schemes.choices import DESCRIPTIVE_WORDS
 from schemes.models import Role
 from schemes.services.imports import applications_import, applications_preview

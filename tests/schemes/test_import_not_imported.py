@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from schemes.services.imports import applications_preview, applications_rejected_csv
 from tests.schemes.test_import_services import MENTOR, csv_text, template_rows
-from tests.schemes.test_import_views import URL, upload
+from tests.schemes.test_import_views import URL, confirmation, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ def signed_in(client, coordinator):
 
 
 def _import(client, text: str):
-    data = upload(client, text).context["confirm"]["data"].value()
-    return client.post(URL, {"data": data}, follow=True)
+    return client.post(URL, confirmation(upload(client, text)), follow=True)
 
 
 def test_the_rejected_rows_come_back_with_their_cells_and_reasons(scheme):
