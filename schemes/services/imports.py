@@ -51,6 +51,9 @@ COLUMN_ALIASES = {"e-mail": "email", "e_mail": "email", "full_name": "name"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 NAME_MAX_LENGTH = 150
+# The columns a download of the rows an import left out begins with; an import of that
+# file, corrected, skips them.
+REJECTED_COLUMNS = ("line", "not imported because")
 # How long an uploaded file waits for its confirmation.
 UPLOAD_VALID_FOR = timedelta(hours=1)
 
@@ -347,6 +350,8 @@ def _read_header(header: list[str], questions: list[CustomQuestion]):
     for index, cell in enumerate(header):
         title = cell.strip()
         key: str | int | None
+        if title.lower() in REJECTED_COLUMNS:
+            continue  # a file of rows left out, corrected: what they said is not imported
         if title[: len(QUESTION_PREFIX)].lower() == QUESTION_PREFIX:
             question = by_text.get(_normalise_question(title[len(QUESTION_PREFIX) :]))
             key = question.pk if question else None
@@ -755,18 +760,19 @@ def _allowed(scheme: Scheme, column: str, lists: dict) -> str:
 
 # --- the rows not imported -------------------------------------------------------------
 
-REJECTED_COLUMNS = ("line", "not imported because")
-
 
 def applications_rejected_csv(*, text: str, rejected: list[RejectedRow]) -> str:
     """The ``rejected`` rows of the file ``text`` as a CSV to correct and import again:
     the file's own header and cells, after two columns saying which line each row was on
-    and why it was not imported (delete those two before importing the file again)."""
+    and why it was not imported (an import skips those two)."""
     rows = iter(csv_rows(text))
     _, header = next(rows, (0, []))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*REJECTED_COLUMNS, *header])
+    writer.writerow([*REJECTED_COLUMNS, *(formula_safe(cell) for cell in header)])
     for row in rejected:
-        writer.writerow([row.line, row.reason, *row.cells])
+        # The cells go back to a spreadsheet: none may run there as a formula (an import
+        # takes the apostrophe off again).
+        cells = (formula_safe(cell) for cell in row.cells)
+        writer.writerow([row.line, formula_safe(row.reason), *cells])
     return out.getvalue()

@@ -74,3 +74,27 @@ def test_another_coordinator_cannot_download_this_ones_rows(
     _import(signed_in, csv_text(scheme, {"email": "bad"}, MENTOR))
     client.force_login(other_coordinator)
     assert client.get(DOWNLOAD).status_code == 404
+
+
+def test_a_cell_a_spreadsheet_would_run_comes_back_harmless(scheme):
+    text = csv_text(scheme, {"email": "bad", "name": '=HYPERLINK("http://x")'})
+    preview = applications_preview(scheme=scheme, text=text)
+    written = applications_rejected_csv(text=text, rejected=preview.rejected)
+    rows = list(csv.reader(io.StringIO(written)))
+    header, _ = template_rows(scheme)
+    cells = dict(zip(header, rows[1][2:], strict=True))
+    assert cells["name"] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_corrected_download_imports_as_it_is(signed_in, scheme):
+    _import(signed_in, csv_text(scheme, {}, {"email": "bad", "name": "Bad Row"}))
+    rows = list(csv.reader(io.StringIO(signed_in.get(DOWNLOAD).content.decode("utf-8-sig"))))
+    email = rows[0].index("email")
+    rows[1][email] = "bad.row@example.org"  # the coordinator corrects the address
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+
+    preview = applications_preview(scheme=scheme, text=out.getvalue())
+
+    assert preview.error == "" and preview.rejected == []
+    assert [(row.email, row.name) for row in preview.valid] == [("bad.row@example.org", "Bad Row")]
