@@ -9,13 +9,13 @@ HTML body is escaped as every page is.
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template import Context, Engine
+from django.template.loader import render_to_string
 
 
 def render_text(template_name: str, context: dict) -> str:
     """A plain-text template rendered with ``context`` and no HTML escaping."""
-    template = get_template(template_name).template  # the engine's own Template
+    template = Engine.get_default().get_template(template_name)
     return template.render(Context(context, autoescape=False))
 
 

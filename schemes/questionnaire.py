@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from schemes.choices import DESCRIPTIVE_WORD_COUNT
+from schemes.choices import DESCRIPTIVE_WORD_COUNT, MenteeReason
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
 
@@ -184,6 +184,12 @@ def missing_by_step(
     words = application.descriptive_words
     if words and len(words) != DESCRIPTIVE_WORD_COUNT:
         missing.append(("about", f"exactly {DESCRIPTIVE_WORD_COUNT} words that describe you"))
+    if (
+        application.role == Role.MENTEE
+        and application.reason == MenteeReason.OTHER
+        and not application.reason_details
+    ):
+        missing.append(("goals", "your reason for seeking a mentor, in your own words"))
     return missing
 
 

@@ -73,7 +73,7 @@ def send_each(mentorship, invitation) -> dict[str, list]:
     for event in ("proposed", "requested"):
         collect(
             f"match_{event}",
-            lambda: mentorship_email_send(mentorship_id=mentorship.pk, event=event),
+            lambda event=event: mentorship_email_send(mentorship_id=mentorship.pk, event=event),
         )
     moved_to(mentorship, Mentorship.Status.ACTIVE, started_at=timezone.now())
     collect(
