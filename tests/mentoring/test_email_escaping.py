@@ -36,6 +36,10 @@ def awkward(scheme, coordinator, mentorship, invitation):
     User.objects.filter(pk__in=[coordinator.pk, mentorship.mentee_id, mentorship.mentor_id]).update(
         name=NAME
     )
+    # Signed up through the scheme's open link: the welcome names the scheme.
+    User.objects.filter(pk=mentorship.mentee_id).update(
+        signup_for=SCHEME, signup_next="/apply/open-link-token/"
+    )
     scheme.name = SCHEME
     scheme.save(update_fields=["name"])
     invitation.name = NAME
@@ -134,9 +138,8 @@ def test_every_email_has_raw_text_and_escaped_html(awkward, invitation, coordina
             assert "D'Arcy" in text, name
             assert "D&#x27;Arcy" in html, name
             assert "<b>" not in html, f"{name}: markup from a name or a note in the HTML"
-            if name != "welcome":
-                assert "Parks & <b>Gardens</b>'s scheme" in text, name
-                assert "Parks &amp; &lt;b&gt;Gardens&lt;/b&gt;&#x27;s scheme" in html, name
+            assert "Parks & <b>Gardens</b>'s scheme" in text, name
+            assert "Parks &amp; &lt;b&gt;Gardens&lt;/b&gt;&#x27;s scheme" in html, name
 
 
 def test_a_note_reads_as_typed_in_text_and_escaped_in_html(awkward, invitation, coordinator):
