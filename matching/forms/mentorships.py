@@ -36,6 +36,22 @@ class MentorshipReplyForm(forms.Form):
         return cleaned
 
 
+class MentorshipShareForm(forms.Form):
+    """The mentee's choice of the goal-setting answers their mentor may read."""
+
+    answers = forms.MultipleChoiceField(
+        label="Answers your mentor may read",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose among the answers you gave."},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        """``choices`` are the mentee's answered goal-setting questions: (field, label)."""
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = choices
+
+
 class MentorshipEndForm(forms.Form):
     """End a mentorship early, with the reason the service requires."""
 

@@ -461,6 +461,7 @@ def test_sign_up_from_the_invitation_needs_no_verification_and_comes_back(
     assert EmailAddress.objects.get(user=user).verified
     # No "confirm your address" e-mail: only the welcome.
     assert [message.subject for message in mail.outbox] == ["[Mentoring] Welcome to Mentoring"]
+    assert "You created it to take part in Council staff mentoring." in mail.outbox[0].body
     response = client.get(url)
     assert "Accept and start my application" in response.content.decode()
 
