@@ -9,7 +9,9 @@ answers and hands them over with ``step_values()`` and ``step_answers()`` to
 A draft is saved as it is: its required answers are required only to submit
 (``questionnaire.missing_answers``), and a value that cannot be stored (an e-mail address
 that is not one, a choice not on the list) is reported beside its field while every
-other answer of the step is handed over. An application already submitted must stay
+other answer of the step is handed over. An answer saved but not yet as submitting
+needs it (three words of five) is listed in ``unfinished``, to be pointed out before
+going on. An application already submitted must stay
 complete, so its steps are checked in full and saved only when all is well.
 """
 
@@ -99,6 +101,9 @@ class StepForm(forms.Form):
     def __init__(self, data=None, *, application: Application, questions=()):
         self.application = application
         self.is_draft = application.status == Application.Status.DRAFT
+        # A draft's answers that are saved but not yet as submitting needs them (five
+        # words, not three): field → what to do, shown when going on to the next step.
+        self.unfinished: dict[str, str] = {}
         self.scheme = application.scheme
         self.questions = questionnaire.questions_for(list(questions), application.role)
         super().__init__(data, initial=self.initial_values())
@@ -207,12 +212,14 @@ class AboutForm(StepForm):
     def clean_descriptive_words(self):
         words = self.cleaned_data["descriptive_words"]
         count = choices.DESCRIPTIVE_WORD_COUNT
-        # A draft keeps the words chosen so far; submitting asks for exactly five.
-        if words and len(words) != count and not self.is_draft:
-            raise ValidationError(
-                f"Choose exactly {NUMBER_WORDS.get(count, count)} words: you chose {len(words)}.",
-                code="word_count",
+        if words and len(words) != count:
+            message = (
+                f"Choose exactly {NUMBER_WORDS.get(count, count)} words: you chose {len(words)}."
             )
+            if not self.is_draft:
+                raise ValidationError(message, code="word_count")
+            # A draft keeps the words chosen so far; submitting asks for exactly five.
+            self.unfinished["descriptive_words"] = message
         return words
 
 
@@ -332,12 +339,13 @@ class GoalsForm(StepForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        if (
-            not self.is_draft
-            and cleaned.get("reason") == choices.MenteeReason.OTHER
-            and not cleaned.get("reason_details")
+        if cleaned.get("reason") == choices.MenteeReason.OTHER and not cleaned.get(
+            "reason_details"
         ):
-            self.add_error("reason_details", "Please say what your reason is.")
+            if self.is_draft:
+                self.unfinished["reason_details"] = "Please say what your reason is."
+            else:
+                self.add_error("reason_details", "Please say what your reason is.")
         return cleaned
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from mentoring.forms import add_service_error, message_service_error
 from schemes import questionnaire, selectors
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
-from schemes.forms.questionnaire import STEP_FORMS, SubmitForm
+from schemes.forms.questionnaire import STEP_FORMS, StepForm, SubmitForm
 from schemes.models import Application, CustomQuestion
 from schemes.permissions import get_application_for_user
 from schemes.services.applications import application_save_step, application_submit
@@ -174,27 +174,9 @@ def questionnaire_step(request: HttpRequest, pk: int, step: str) -> HttpResponse
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if form.errors:
-                messages.warning(
-                    request,
-                    "Your other answers are saved. The ones marked below could not be "
-                    "saved as they are: please correct them.",
-                )
-            elif restored is not None:
-                messages.success(request, RESTORED)
-                return redirect("schemes:questionnaire_step", pk=application.pk, step=step)
-            elif not is_draft:
-                messages.success(request, "Your changes are saved.")
-                return redirect("schemes:application", pk=application.pk)
-            elif "finish_later" in data:
-                messages.success(request, SAVED_FOR_LATER)
-                return redirect("schemes:my_schemes")
-            elif index + 1 < len(steps):
-                return redirect(
-                    "schemes:questionnaire_step", pk=application.pk, step=slugs[index + 1]
-                )
-            else:
-                return redirect("schemes:application", pk=application.pk)
+            after = _after_saving(request, form, application, slugs, index, restored=restored)
+            if after is not None:
+                return after
     return render(
         request,
         "schemes/questionnaire/step.html",
@@ -242,6 +224,49 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "schemes/questionnaire/withdraw.html",
         {"application": application, "scheme": application.scheme},
     )
+
+
+def _after_saving(
+    request: HttpRequest,
+    form: StepForm,
+    application: Application,
+    slugs: list[str],
+    index: int,
+    *,
+    restored: QueryDict | None,
+) -> HttpResponse | None:
+    """Where a step goes once saved: on to the next step, to "my schemes" to finish
+    later, back to the application once submitted; or ``None`` to show the step again,
+    with what could not be saved, or (going on) what submitting will ask to change."""
+    data = restored if restored is not None else request.POST
+    if form.errors:
+        messages.warning(
+            request,
+            "Your other answers are saved. The ones marked below could not be saved as "
+            "they are: please correct them.",
+        )
+        return None
+    if restored is not None:
+        messages.success(request, RESTORED)
+        return redirect("schemes:questionnaire_step", pk=application.pk, step=slugs[index])
+    if application.status != Application.Status.DRAFT:
+        messages.success(request, "Your changes are saved.")
+        return redirect("schemes:application", pk=application.pk)
+    if "finish_later" in data:
+        messages.success(request, SAVED_FOR_LATER)
+        return redirect("schemes:my_schemes")
+    if form.unfinished:
+        # Saved as they are; said now rather than only when submitting.
+        for field, problem in form.unfinished.items():
+            form.add_error(field, problem)
+        messages.info(
+            request,
+            "Your answers are saved. Before you go on, please look at the ones marked below.",
+        )
+        return None
+    if index + 1 < len(slugs):
+        return redirect("schemes:questionnaire_step", pk=application.pk, step=slugs[index + 1])
+    return redirect("schemes:application", pk=application.pk)
 
 
 def _furthest_step(

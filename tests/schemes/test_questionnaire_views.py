@@ -716,10 +716,23 @@ def test_places_and_departments_are_not_asked_when_the_scheme_has_no_lists(clien
 def test_another_reason_without_its_details_is_asked_for_on_submitting(client, draft):
     client.force_login(draft.user)
     response = client.post(
-        step_url(draft, "goals"), {**GOALS, "reason": "other", "reason_details": ""}
+        step_url(draft, "goals"),
+        {**GOALS, "reason": "other", "reason_details": "", "finish_later": "1"},
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.reason == "other"
     response = client.post(overview_url(draft), {"consent": "on"})
     assert "your reason for seeking a mentor, in your own words" in response.text
+
+
+def test_going_on_with_the_wrong_number_of_words_saves_them_and_says_so(client, draft):
+    client.force_login(draft.user)
+    response = client.post(step_url(draft, "about"), {**ABOUT, "descriptive_words": ["Calm"]})
+    assert response.status_code == 200
+    assert "Choose exactly five words: you chose 1." in response.text
+    assert Page(response.text).find("id_descriptive_words_0")["aria-invalid"] == "true"
+    assert "Your answers are saved. Before you go on" in response.text
+    draft.refresh_from_db()
+    assert draft.descriptive_words == ["Calm"]
+    assert draft.phone == "024 7683 1234"
