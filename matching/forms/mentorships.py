@@ -49,7 +49,9 @@ class MentorshipShareForm(forms.Form):
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         """``choices`` are the mentee's answered goal-setting questions: (field, label)."""
         super().__init__(*args, **kwargs)
-        self.fields["answers"].choices = choices
+        answers = self.fields["answers"]
+        assert isinstance(answers, forms.MultipleChoiceField)
+        answers.choices = choices
 
 
 class MentorshipEndForm(forms.Form):

@@ -47,10 +47,6 @@ def awkward(scheme, coordinator, mentorship, invitation):
     return mentorship
 
 
-def moved_to(mentorship, status, **fields) -> None:
-    Mentorship.objects.filter(pk=mentorship.pk).update(status=status, **fields)
-
-
 def send_each(mentorship, invitation) -> dict[str, list]:
     """Send every e-mail once; the messages by e-mail name."""
     application = mentorship.mentee_application
@@ -74,39 +70,38 @@ def send_each(mentorship, invitation) -> dict[str, list]:
         "application_decided",
         lambda: application_email_send(application_id=application.pk, kind="decided"),
     )
-    for event in ("proposed", "requested"):
+    now = timezone.now()
+    # Each event of the mentorship, in the state its e-mail is due in.
+    events = [
+        ("proposed", {}),
+        ("requested", {}),
+        ("started", {"status": Mentorship.Status.ACTIVE, "started_at": now}),
+        (
+            "declined",
+            {
+                "status": Mentorship.Status.DECLINED,
+                "declined_by": mentorship.mentor,
+                "decline_reason": NOTE,
+            },
+        ),
+        ("expired", {"status": Mentorship.Status.EXPIRED}),
+        (
+            "ended",
+            {
+                "status": Mentorship.Status.ENDED,
+                "ended_by": mentorship.mentor,
+                "ended_at": now,
+                "end_reason": NOTE,
+            },
+        ),
+    ]
+    for event, fields in events:
+        if fields:
+            Mentorship.objects.filter(pk=mentorship.pk).update(**fields)
         collect(
             f"match_{event}",
             lambda event=event: mentorship_email_send(mentorship_id=mentorship.pk, event=event),
         )
-    moved_to(mentorship, Mentorship.Status.ACTIVE, started_at=timezone.now())
-    collect(
-        "match_started", lambda: mentorship_email_send(mentorship_id=mentorship.pk, event="started")
-    )
-    moved_to(
-        mentorship,
-        Mentorship.Status.DECLINED,
-        declined_by=mentorship.mentor,
-        decline_reason=NOTE,
-    )
-    collect(
-        "match_declined",
-        lambda: mentorship_email_send(mentorship_id=mentorship.pk, event="declined"),
-    )
-    moved_to(mentorship, Mentorship.Status.EXPIRED)
-    collect(
-        "match_expired", lambda: mentorship_email_send(mentorship_id=mentorship.pk, event="expired")
-    )
-    moved_to(
-        mentorship,
-        Mentorship.Status.ENDED,
-        ended_by=mentorship.mentor,
-        ended_at=timezone.now(),
-        end_reason=NOTE,
-    )
-    collect(
-        "match_ended", lambda: mentorship_email_send(mentorship_id=mentorship.pk, event="ended")
-    )
     return sent
 
 
