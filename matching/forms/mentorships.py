@@ -1,6 +1,8 @@
 """The forms of mentorships: a reply to a match, an early ending, a request from a
 shortlist, and the coordinator's filter of the scheme's mentorships."""
 
+from typing import cast
+
 from django import forms
 
 from matching.models import Mentorship
@@ -49,8 +51,7 @@ class MentorshipShareForm(forms.Form):
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         """``choices`` are the mentee's answered goal-setting questions: (field, label)."""
         super().__init__(*args, **kwargs)
-        answers = self.fields["answers"]
-        assert isinstance(answers, forms.MultipleChoiceField)
+        answers = cast(forms.MultipleChoiceField, self.fields["answers"])
         answers.choices = choices
 
 

@@ -119,6 +119,11 @@ def _login_keeping_unsaved_step(view: Callable[..., HttpResponse]) -> Callable[.
             }
             if sum(len(v) for values in data.values() for v in values) <= UNSAVED_MAX_CHARS:
                 request.session[UNSAVED_KEY] = {"pk": pk, "step": step, "data": data}
+                messages.info(
+                    request,
+                    "You were signed out, so your answers are not saved yet. Sign in again "
+                    "and they will be.",
+                )
         return redirect_to_login(request.path)
 
     return wrapper

@@ -227,6 +227,7 @@ def test_saving_after_signing_out_elsewhere_keeps_the_text_for_after_signing_in(
     response = client.post(step_url(draft, "work"), {**typed, "finish_later": "1"})
     login = reverse("account_login")
     assert response.url.startswith(login) and "next=" in response.url
+    assert "Sign in again and they will be." in client.get(response.url).text
     draft.refresh_from_db()
     assert draft.responsibilities == ""
 
