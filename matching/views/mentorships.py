@@ -118,8 +118,8 @@ def mentorship_share(request: HttpRequest, access: MentorshipAccess) -> HttpResp
             count = len(mentorship.shared_answers)
             mentor = viewer.other.display_name if viewer.other else "Your mentor"
             if count:
-                noun = "answer" if count == 1 else "answers"
-                messages.success(request, f"{mentor} can now read {count} of your {noun}.")
+                ticked = "the answer" if count == 1 else f"the {count} answers"
+                messages.success(request, f"{mentor} can now read {ticked} you ticked.")
             else:
                 messages.success(request, f"{mentor} sees none of your goal-setting answers.")
             return redirect(mentorship)

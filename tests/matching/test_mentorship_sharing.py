@@ -64,7 +64,7 @@ def test_the_mentor_reads_exactly_the_answers_the_mentee_shares(client, active, 
     response = client.post(share_url(active), {"answers": ["success_means", "biggest_fear"]})
     assert response.url == active.get_absolute_url()
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"{mentor.display_name} can now read 2 of your answers."
+        f"{mentor.display_name} can now read the 2 answers you ticked."
     ]
     active.refresh_from_db()
     assert active.shared_answers == ["biggest_fear", "success_means"]  # the questionnaire's order
@@ -165,3 +165,11 @@ def test_the_questionnaire_says_exactly_who_sees_the_goal_answers(client, scheme
     assert "Your mentor sees none of them unless you choose" in html
     assert "which answers to share with them" in html
     assert "once you are matched" not in html
+
+
+def test_sharing_one_answer_is_said_in_the_singular(client, active, mentee, mentor):
+    client.force_login(mentee)
+    response = client.post(share_url(active), {"answers": ["awake_at_night"]})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"{mentor.display_name} can now read the answer you ticked."
+    ]
