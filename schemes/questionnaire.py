@@ -231,13 +231,13 @@ def consent_text(scheme: Scheme) -> str:
     return (
         f"I agree that the coordinators of {scheme.name} may use the information in this "
         "application to match me with a mentor or mentee and to run the scheme. My answers "
-        "are seen by the scheme's coordinators. Once we are matched, the person I am matched "
-        "with sees my name, e-mail address, job title and department and why we were "
-        "matched; a mentee's answers to the goal-setting questions reach their mentor only "
-        "if the mentee chooses to share them. The coordinators keep my answers for no longer "
-        f"than {scheme.retention_months} months after the scheme closes. I can "
-        "withdraw my application at any time, and ask the coordinators for a copy of my "
-        "data or for it to be erased."
+        "are seen by the scheme's coordinators and by the site's administrators. Once we are "
+        "matched, the person I am matched with sees my name, e-mail address, job title and "
+        "department and why we were matched; a mentee's answers to the goal-setting "
+        "questions reach their mentor only if the mentee chooses to share them. The "
+        f"coordinators keep my answers for no longer than {scheme.retention_months} months "
+        "after the scheme closes. I can withdraw my application at any time, and ask the "
+        "coordinators for a copy of my data or for it to be erased."
     )
 
 
