@@ -6,11 +6,12 @@ from typing import cast
 from django import forms
 
 from matching.models import Mentorship
+from mentoring.forms import CleanTextMixin
 
 REASON_MAX_LENGTH = 2000
 
 
-class MentorshipReplyForm(forms.Form):
+class MentorshipReplyForm(CleanTextMixin, forms.Form):
     """Accept or decline a match. The decision is the button pressed; a decline may say
     why, for the coordinators' eyes only."""
 
@@ -38,7 +39,7 @@ class MentorshipReplyForm(forms.Form):
         return cleaned
 
 
-class MentorshipShareForm(forms.Form):
+class MentorshipShareForm(CleanTextMixin, forms.Form):
     """The mentee's choice of the goal-setting answers their mentor may read."""
 
     answers = forms.MultipleChoiceField(
@@ -55,7 +56,7 @@ class MentorshipShareForm(forms.Form):
         answers.choices = choices
 
 
-class MentorshipEndForm(forms.Form):
+class MentorshipEndForm(CleanTextMixin, forms.Form):
     """End a mentorship early, with the reason the service requires."""
 
     reason = forms.CharField(
@@ -85,7 +86,7 @@ class MentorshipEndForm(forms.Form):
         return reason
 
 
-class ShortlistRequestForm(forms.Form):
+class ShortlistRequestForm(CleanTextMixin, forms.Form):
     """The mentor asked for: the button pressed on the shortlist."""
 
     mentor = forms.IntegerField(
@@ -95,7 +96,7 @@ class ShortlistRequestForm(forms.Form):
     )
 
 
-class MentorshipFilterForm(forms.Form):
+class MentorshipFilterForm(CleanTextMixin, forms.Form):
     """The coordinator's filter of a scheme's mentorships, read from the query string."""
 
     status = forms.ChoiceField(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0004_scheme_name_unique'),
+        ('schemes', '0005_scheme_name_unique'),
     ]
 
     operations = [
