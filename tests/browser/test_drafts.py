@@ -28,13 +28,13 @@ def test_a_draft_saved_after_signing_out_in_another_tab_is_found_after_signing_i
     other_tab.close()
 
     page.get_by_role("button", name="Save and finish later").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     expect(
         page.get_by_text("You were signed out, so your answers are not saved yet.")
     ).to_be_visible()
     page.get_by_label("Email").fill("nia@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your work")
     expect(page.get_by_text("You were signed out when you saved this step.")).to_be_visible()

@@ -16,13 +16,13 @@ def test_the_open_link_survives_confirming_the_address_in_another_browser(
     scheme.save(update_fields=["open_link_token"])
     page.goto(live_server.url + "/apply/open-for-all/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply to Council staff mentoring")
-    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    page.get_by_role("main").get_by_role("link", name="Sign up").click()
     page.get_by_label("Full name").fill("Seán O'Brien")
     page.get_by_label("Email").fill("sean@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-enough-passphrase")
     page.get_by_label("Password (again)").fill("a-long-enough-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
 
     # The e-mail is opened on another device: a browser with nothing of the sign-up.
     context = browser.new_context()
@@ -35,7 +35,7 @@ def test_the_open_link_survives_confirming_the_address_in_another_browser(
         # A confirmation link alone signs nobody in: sign in, then straight to the scheme.
         elsewhere.get_by_label("Email").fill("sean@example.org")
         elsewhere.get_by_label("Password").fill("a-long-enough-passphrase")
-        elsewhere.get_by_role("button", name="Sign In").click()
+        elsewhere.get_by_role("button", name="Sign in").click()
         expect(elsewhere.get_by_role("heading", level=1)).to_have_text(
             "Apply to Council staff mentoring"
         )
