@@ -169,14 +169,6 @@ def get_scheme_invitation(scheme: Scheme, pk: int) -> Invitation:
     )
 
 
-def import_uploads_for(scheme: Scheme, user: Any) -> QuerySet[ImportUpload]:
-    """The kept import files ``user`` may confirm in ``scheme``: their own and not
-    expired (another coordinator's file, or another scheme's, is never theirs)."""
-    return ImportUpload.objects.select_related("scheme").filter(
-        scheme=scheme, uploaded_by=user, expires_at__gt=timezone.now()
-    )
-
-
 def sees_others_data(user: Any) -> bool:
     """The people whose account opens other people's data: superusers, staff, report
     viewers, and the coordinators of any scheme. They get a shorter session, and two
@@ -184,6 +176,14 @@ def sees_others_data(user: Any) -> bool:
     return holds_site_role(user) or bool(
         user.is_authenticated
         and Membership.objects.filter(user=user, role=Role.COORDINATOR).exists()
+    )
+
+
+def import_uploads_for(scheme: Scheme, user: Any) -> QuerySet[ImportUpload]:
+    """The kept import files ``user`` may confirm in ``scheme``: their own and not
+    expired (another coordinator's file, or another scheme's, is never theirs)."""
+    return ImportUpload.objects.select_related("scheme").filter(
+        scheme=scheme, uploaded_by=user, expires_at__gt=timezone.now()
     )
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0004_scheme_name_unique'),
+        ('schemes', '0003_matching_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
