@@ -5,3 +5,12 @@ class SchemesConfig(AppConfig):
     name = "schemes"
     verbose_name = "Schemes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox (on the ground floor) finds the e-mails of schemes by these names.
+        from mentoring.outbox import register_handler
+        from schemes.services.applications import APPLICATION_EMAIL, application_email_send
+        from schemes.services.invitations import INVITATION_EMAIL, invitation_email_send
+
+        register_handler(INVITATION_EMAIL, invitation_email_send)
+        register_handler(APPLICATION_EMAIL, application_email_send)

@@ -9,7 +9,6 @@ have no other open mentorship); that pair is never proposed again (``Mentorship.
 
 from collections import Counter
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +16,8 @@ from django.utils import timezone
 
 from matching.models import MatchRun, Mentorship, Proposal
 from matching.pool import remaining_places
-from matching.tasks.mentorships import send_mentorship_email
+from matching.services.mentorship_emails import MENTORSHIP_EMAIL, mentorship_email_enqueue
+from mentoring.outbox import outbox_add_many
 from schemes.models import Application, Membership, Role, Scheme
 
 # Checked before ``bulk_create`` in one query each, under the locks, rather than one
@@ -119,8 +119,12 @@ def match_run_publish(*, run: MatchRun, published_by) -> list[Mentorship]:
     run.published_by = published_by
     run.full_clean()
     run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    for mentorship in mentorships:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "proposed"))
+    outbox_add_many(
+        handler=MENTORSHIP_EMAIL,
+        payloads=[{"mentorship_id": m.pk, "event": "proposed"} for m in mentorships],
+        subjects=[("mentorship", m.pk) for m in mentorships],
+        scheme_id=scheme.pk,
+    )
     return mentorships
 
 
@@ -150,7 +154,7 @@ def mentorship_accept(*, mentorship: Mentorship, user) -> Mentorship:
     mentorship.full_clean()
     mentorship.save()
     if started:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "started"))
+        mentorship_email_enqueue(mentorship=mentorship, event="started")
     return mentorship
 
 
@@ -169,7 +173,7 @@ def mentorship_decline(*, mentorship: Mentorship, user, reason: str = "") -> Men
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "declined"))
+    mentorship_email_enqueue(mentorship=mentorship, event="declined")
     return mentorship
 
 
@@ -209,7 +213,7 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "ended"))
+    mentorship_email_enqueue(mentorship=mentorship, event="ended")
     return mentorship
 
 
@@ -322,7 +326,7 @@ def _expire_next(now: datetime) -> int | None:
         return 0
     mentorship.status = Mentorship.Status.EXPIRED
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "expired"))
+    mentorship_email_enqueue(mentorship=mentorship, event="expired")
     return 1
 
 

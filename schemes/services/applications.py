@@ -7,13 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.outbox import outbox_add
 from schemes import questionnaire
 from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Role, Scheme
 from schemes.services.schemes import membership_add, membership_remove
-from schemes.tasks import send_application_email
 
 # The e-mails an applicant gets: on submitting, and on each decision.
 ApplicationEmail = Literal["received", "decided"]
+# The outbox handler of those e-mails (registered in ``SchemesConfig.ready``).
+APPLICATION_EMAIL = "schemes.application"
 
 
 @transaction.atomic
@@ -118,7 +120,7 @@ def application_submit(*, application: Application, consent: bool) -> Applicatio
     application.submitted_at = now
     application.full_clean()
     application.save()
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "received"))
+    _email(application, "received")
     return application
 
 
@@ -195,8 +197,18 @@ def _decide(application: Application, status: str, by, reason: str) -> Applicati
         membership_add(scheme=application.scheme, user=application.user, role=application.role)
     else:
         membership_remove(scheme=application.scheme, user=application.user, role=application.role)
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "decided"))
+    _email(application, "decided")
     return application
+
+
+def _email(application: Application, kind: ApplicationEmail) -> None:
+    """E-mail the applicant once the transaction commits, through the outbox."""
+    outbox_add(
+        handler=APPLICATION_EMAIL,
+        payload={"application_id": application.pk, "kind": kind},
+        subject=("application", application.pk),
+        scheme_id=application.scheme_id,
+    )
 
 
 def _lock_editable(application: Application) -> None:
