@@ -30,6 +30,7 @@ from matching.services.mentorships import mentorship_end as end_mentorship
 from matching.services.shortlist import mentorship_request, shortlist_for
 from mentoring.forms import add_service_error
 from mentoring.models import User
+from mentoring.outbox import outbox_problems
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role
 from schemes.permissions import SchemeAccess, coordinator_view, get_application_for_user
@@ -185,6 +186,9 @@ def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpRespon
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     mentorships = selectors.scheme_mentorship_list(scheme, status=status)
     page = Paginator(mentorships, PER_PAGE).get_page(request.GET.get("page"))
+    problems = outbox_problems(
+        subject_type="mentorship", subject_ids=[mentorship.pk for mentorship in page.object_list]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -194,6 +198,7 @@ def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpRespon
             "scheme": scheme,
             "form": form,
             "page": page,
+            "rows": [(mentorship, problems.get(mentorship.pk)) for mentorship in page.object_list],
             "status": status,
             "counts": selectors.mentorship_status_counts(scheme),
             "query": query.urlencode(),
@@ -220,6 +225,9 @@ def _detail_page(
     }
     if viewer.is_coordinator:
         context["breakdown"] = mentorship.breakdown
+        context["problem"] = outbox_problems(
+            subject_type="mentorship", subject_ids=[mentorship.pk]
+        ).get(mentorship.pk)
     else:
         context["other_application"] = getattr(mentorship, f"{viewer.other_role}_application")
         context["reasons"] = selectors.mentorship_reasons(mentorship.breakdown)

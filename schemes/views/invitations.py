@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.forms import add_service_error, message_service_error
+from mentoring.outbox import outbox_problems
 from schemes.forms.invitations import (
     ApplyForm,
     InvitationConfirmForm,
@@ -72,6 +73,9 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
         state = ""
     page = Paginator(scheme_invitations(scheme, state), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = invitation_counts(scheme)
+    problems = outbox_problems(
+        subject_type="invitation", subject_ids=[invitation.pk for invitation in page.object_list]
+    )
     return render(
         request,
         "schemes/invitations/list.html",
@@ -79,6 +83,7 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             "scheme": scheme,
             "form": form,
             "page": page,
+            "rows": [(invitation, problems.get(invitation.pk)) for invitation in page.object_list],
             "state": state,
             "state_query": urlencode({"state": state}) if state else "",
             "state_label": dict(STATES).get(state, ""),

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from mentoring.forms import message_service_error
+from mentoring.outbox import outbox_problems
 from schemes import questionnaire, selectors
 from schemes.forms.review import ApplicationDecisionForm, ApplicationFilterForm
 from schemes.models import Application
@@ -74,7 +75,7 @@ def application_detail(
     """One application with every answer and the consent given; a POST records the
     coordinator's decision and tells the person."""
     scheme = access.scheme
-    back = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ApplicationDecisionForm(request.POST or None, initial={"next": back or ""})
     if request.method == "POST":
         if form.is_valid():
@@ -109,12 +110,15 @@ def application_detail(
             "sections": questionnaire.answer_sections(application, questions),
             "form": form,
             "decisions": ApplicationDecisionForm.choices_for(application),
+            "problem": outbox_problems(
+                subject_type="application", subject_ids=[application.pk]
+            ).get(application.pk),
             "back": back or reverse("schemes:applications", args=[scheme.slug]),
         },
     )
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
     off to another site after a decision)."""
     if url and url_has_allowed_host_and_scheme(
