@@ -185,6 +185,8 @@ def outbox_deliver(*, message_id: int) -> str:
             handler(**message.payload)
     except Exception as error:
         logger.warning("Outbox message %s (%s) failed", message.pk, message.handler, exc_info=True)
+        # Recorded again here: the savepoint's rollback took the records made inside it.
+        message.delivered = sorted(delivery.done)
         return _failed(message, f"{type(error).__name__}: {error}"[:2000])
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
         status=OutboxMessage.Status.SENT,
@@ -216,6 +218,7 @@ def _failed(message: OutboxMessage, error: str, *, final: bool = False) -> str:
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
         status=status,
         last_error=error,
+        delivered=message.delivered,
         next_attempt_at=next_attempt_at,
         claimed_at=None,
         updated_at=now,
@@ -237,7 +240,10 @@ def outbox_sweep() -> int:
         updated_at=now,
     )
     OutboxMessage.objects.filter(lost).update(
-        status=OutboxMessage.Status.PENDING, claimed_at=None, next_attempt_at=now, updated_at=now
+        status=OutboxMessage.Status.PENDING,
+        claimed_at=None,
+        next_attempt_at=now - GRACE,
+        updated_at=now,
     )
     due = OutboxMessage.objects.filter(
         status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now - GRACE

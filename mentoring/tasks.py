@@ -8,7 +8,10 @@ from django.conf import settings
 from mentoring.outbox import outbox_deliver, outbox_sweep
 
 
-@shared_task
+# No result is stored (the row holds the outcome): handing the task over then needs
+# the broker alone, and never the result store, which Celery cannot reconnect to
+# after an outage in the process that sent it.
+@shared_task(ignore_result=True)
 def deliver_outbox_message(message_id: int) -> str:
     """Do the work of the outbox row ``message_id`` (send its e-mail, run its task)
     once, however many times it is delivered. Returns the row's status."""

@@ -345,7 +345,7 @@ def _execute(run: MatchRun, clock: float, on_scored: ScoresHook | None) -> None:
         run.progress = 100
         run.progress_message = "Finished."
         run.error = ""
-        run.finished_at = timezone.now()
+        run.finished_at = run.heartbeat_at = timezone.now()
         run.duration_seconds = time.perf_counter() - clock
         _totals_update(run)
 
