@@ -127,7 +127,10 @@ def outbox_add_many(
 
 
 def _dispatcher(message_id: int) -> Callable[[], None]:
-    return lambda: outbox_dispatch(message_id=message_id)
+    def dispatch() -> None:
+        outbox_dispatch(message_id=message_id)
+
+    return dispatch
 
 
 def outbox_dispatch(*, message_id: int) -> bool:
