@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class MentoringConfig(AppConfig):
@@ -12,3 +13,10 @@ class MentoringConfig(AppConfig):
         from mentoring.services import WELCOME, user_welcome_email_send
 
         register_handler(WELCOME, user_welcome_email_send)
+
+
+class MentoringAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that signs in through allauth."""
+
+    default = False
+    default_site = "mentoring.admin_site.MentoringAdminSite"
