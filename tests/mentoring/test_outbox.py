@@ -1,14 +1,13 @@
 """The transactional outbox: written with the change, sent once, retried, swept, resent."""
 
 import smtplib
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from mentoring import outbox
@@ -24,6 +23,7 @@ from mentoring.outbox import (
 )
 from mentoring.services import WELCOME
 from schemes.services.invitations import INVITATION_EMAIL, invitation_create
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,30 +265,14 @@ def test_problems_show_a_failure_until_the_same_email_goes(invitation):
     assert outbox_problems(subject_type="invitation", subject_ids=[invitation.pk]) == {}
 
 
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_delivering_the_same_row_at_once_send_it_once(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent transactions (set DATABASE_URL to run it)")
+def test_two_workers_delivering_the_same_row_at_once_send_it_once():
     user = UserFactory()
     # Written straight to the table: outside a transaction, outbox_add would send it now.
     row = OutboxMessage.objects.create(handler=WELCOME, payload={"user_id": user.pk})
-    barrier = threading.Barrier(2)
-    results = []
 
-    def worker():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            results.append(outbox_deliver(message_id=row.pk))
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once([lambda: outbox_deliver(message_id=row.pk)] * 2)
 
     assert sorted(results) in (["sending", "sent"], ["sent", "sent"])
     assert [m.to for m in mail.outbox] == [[user.email]]
