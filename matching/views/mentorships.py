@@ -238,7 +238,7 @@ def _reply_message(viewer: MentorshipForViewer, other: User, *, accepted: bool) 
     """What the mentee or mentor who replied is told; ``other`` is the one who did not."""
     name = other.display_name
     if accepted and viewer.mentorship.status == Mentorship.Status.ACTIVE:
-        return f"Your mentorship with {name} has started. We have e-mailed you both."
+        return f"Your mentorship with {name} has started. We are e-mailing you both."
     if accepted:
         return f"Thank you: you have accepted. We are waiting for {name} to reply."
     if viewer.is_shortlist_request:

@@ -218,7 +218,7 @@ def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Ht
     messages.success(
         request,
         f"The run is published: {count} pair{'s' if count != 1 else ''} "
-        f"{'have' if count != 1 else 'has'} been e-mailed and "
+        f"{'are' if count != 1 else 'is'} being e-mailed and "
         f"{'have' if count != 1 else 'has'} {scheme.response_days} days to accept or decline.",
     )
     return redirect(run)

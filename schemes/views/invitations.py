@@ -65,7 +65,8 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email}. The link works until "
+                f"Invitation to {invitation.email} saved: the e-mail with the link is on its way. "
+                "The link works until "
                 f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
             )
             return redirect("schemes:invitations", slug=scheme.slug)
@@ -154,7 +155,8 @@ def invitation_resend(
     else:
         messages.success(
             request,
-            f"Invitation sent again to {invitation.email}. The link now works until "
+            f"Invitation to {invitation.email} sent again: the e-mail is on its way. "
+            "The link now works until "
             f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
         )
     return _back_to_list(request, invitation.scheme)

@@ -93,8 +93,8 @@ def application_detail(
                 messages.success(
                     request,
                     f"{application.user.display_name}'s application as a "
-                    f"{application.get_role_display().lower()} is {done}. We have e-mailed "
-                    "them to say so.",
+                    f"{application.get_role_display().lower()} is {done}. An e-mail to tell "
+                    "them is on its way.",
                 )
                 return redirect(back or reverse("schemes:applications", args=[scheme.slug]))
         elif "decision" in form.errors:

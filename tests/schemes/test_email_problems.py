@@ -13,16 +13,22 @@ from tests.factories import InvitationFactory
 pytestmark = pytest.mark.django_db
 
 
-def failed(handler, payload, subject_type, subject_id, scheme_id) -> OutboxMessage:
+def failed(handler, payload, subject_type, subject_id, scheme_id, **state) -> OutboxMessage:
+    """An outbox e-mail the mail server kept refusing (or, with ``state``, one in
+    another state)."""
+    state = {
+        "status": OutboxMessage.Status.FAILED,
+        "attempts": 7,
+        "last_error": "SMTPServerDisconnected: Connection unexpectedly closed",
+        **state,
+    }
     return OutboxMessage.objects.create(
         handler=handler,
         payload=payload,
         subject_type=subject_type,
         subject_id=subject_id,
         scheme_id=scheme_id,
-        status=OutboxMessage.Status.FAILED,
-        attempts=7,
-        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        **state,
     )
 
 
@@ -136,12 +142,13 @@ def test_the_application_shows_a_decision_email_that_failed(
 def test_a_delayed_email_is_shown_as_retrying_without_send_again(
     client, coordinator, mentee_application
 ):
-    OutboxMessage.objects.create(
-        handler=APPLICATION_EMAIL,
-        payload={"application_id": mentee_application.pk, "kind": "decided"},
-        subject_type="application",
-        subject_id=mentee_application.pk,
-        scheme_id=mentee_application.scheme_id,
+    failed(
+        APPLICATION_EMAIL,
+        {"application_id": mentee_application.pk, "kind": "decided"},
+        "application",
+        mentee_application.pk,
+        mentee_application.scheme_id,
+        status=OutboxMessage.Status.PENDING,
         attempts=2,
         last_error="SMTPConnectError: (421, 'try later')",
     )
