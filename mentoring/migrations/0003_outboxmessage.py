@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentoring', '0001_initial'),
+        ('mentoring', '0002_signup_destination'),
     ]
 
     operations = [
