@@ -1,4 +1,5 @@
-"""Accounts: people sign in with their e-mail address; nobody has a username."""
+"""Accounts (people sign in with their e-mail address; nobody has a username), and the
+outbox of work that must happen after a change (``OutboxMessage``)."""
 
 from typing import Any, ClassVar
 
