@@ -55,7 +55,13 @@ class Scheme(TimeStampedModel):
         RUNNING = "running", "Running"
         CLOSED = "closed", "Closed"
 
-    name = models.CharField(max_length=200)
+    # Unique, so that a form sent twice at once makes one scheme (schemes.services
+    # also refuses a name that differs only in case).
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "A scheme with this name already exists. Choose another name."},
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -568,3 +574,28 @@ class Application(TimeStampedModel):
     @property
     def is_mentee(self) -> bool:
         return self.role == Role.MENTEE
+
+
+class ImportUpload(TimeStampedModel):
+    """An applications file a coordinator has uploaded and previewed, kept on the
+    server until they confirm the import: the confirmation posts back only this row's
+    id, so any file the upload accepted can be imported (a 5 MB file posted back would
+    be over the request limit). It belongs to the one coordinator and scheme, and is
+    deleted when imported or, unconfirmed, once it has expired."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The file's UTF-8 bytes: PostgreSQL's text cannot hold a NUL character, and a
+    # file with one must still be previewed (its row is refused, with the reason).
+    data = models.BinaryField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="importupload_expires_idx")]
+
+    def __str__(self):
+        return f"Import into {self.scheme} by {self.uploaded_by}"
+
+    @property
+    def text(self) -> str:
+        return bytes(self.data).decode("utf-8")

@@ -8,13 +8,16 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
-from mentoring.permissions import View, deny_unless, first_or_404
+from mentoring.permissions import View, deny_unless, first_or_404, holds_site_role
 from schemes.models import (
     PARTICIPANT_ROLES,
     Application,
     CustomQuestion,
+    ImportUpload,
     Invitation,
     Membership,
     Role,
@@ -163,6 +166,24 @@ def get_scheme_invitation(scheme: Scheme, pk: int) -> Invitation:
     return first_or_404(
         Invitation.objects.select_related("scheme").filter(pk=pk, scheme=scheme),
         "No such invitation.",
+    )
+
+
+def sees_others_data(user: Any) -> bool:
+    """The people whose account opens other people's data: superusers, staff, report
+    viewers, and the coordinators of any scheme. They get a shorter session, and two
+    factors when ``REQUIRE_STAFF_MFA`` is on."""
+    return holds_site_role(user) or bool(
+        user.is_authenticated
+        and Membership.objects.filter(user=user, role=Role.COORDINATOR).exists()
+    )
+
+
+def import_uploads_for(scheme: Scheme, user: Any) -> QuerySet[ImportUpload]:
+    """The kept import files ``user`` may confirm in ``scheme``: their own and not
+    expired (another coordinator's file, or another scheme's, is never theirs)."""
+    return ImportUpload.objects.select_related("scheme").filter(
+        scheme=scheme, uploaded_by=user, expires_at__gt=timezone.now()
     )
 
 

@@ -97,7 +97,7 @@ def application_detail(
                 )
                 return redirect(back or reverse("schemes:applications", args=[scheme.slug]))
         elif "decision" in form.errors:
-            messages.error(request, " ".join(form.errors["decision"]))
+            messages.error(request, " ".join(map(str, form.errors["decision"])))
     questions = list(scheme.questions.all())
     return render(
         request,
@@ -116,9 +116,14 @@ def application_detail(
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
-    off to another site after a decision)."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    off to another site after a decision). Only a path counts: a bare word such as
+    "0" would be taken for a URL name by ``redirect``."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return ""
