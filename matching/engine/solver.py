@@ -36,6 +36,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -397,18 +398,19 @@ def _mentor_candidates(problem: _Problem, mentors: np.ndarray, k: int) -> np.nda
             )
         )
         if values.shape[0] > k:
-            top = _best(
-                values.T,
-                k,
-                lambda line, column, lines=lines: problem.tie_key(
-                    lines[column, line], mentors[line]
-                ),
-            ).T
+            top = _best(values.T, k, partial(_mentor_key, problem, lines, mentors)).T
             values = np.take_along_axis(values, top, axis=0)
             lines = np.take_along_axis(lines, top, axis=0)
         best_values, best_rows = values, lines
     keep = np.isfinite(best_values)
     return np.unique((best_rows * problem.m + mentors[None, :])[keep])
+
+
+def _mentor_key(
+    problem: _Problem, lines: np.ndarray, mentors: np.ndarray, line: np.ndarray, column: np.ndarray
+) -> np.ndarray:
+    """The tie key for ``_best`` over mentors (lines) and their mentees (columns)."""
+    return problem.tie_key(lines[column, line], mentors[line])
 
 
 def _solve_dense(problem: _Problem, candidates: int, progress: Progress | None) -> Solution:
