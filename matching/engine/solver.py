@@ -649,14 +649,25 @@ def _solve_pairs(problem: _Problem, pairs: np.ndarray) -> np.ndarray:
         inside = same & (part[row] == which)
         if not inside.any():
             continue
-        sub_rows, sub_row = np.unique(row[inside], return_inverse=True)
-        sub_places, sub_place = np.unique(place[inside], return_inverse=True)
+        sub_rows, sub_row = _renumbered(row[inside], count)
+        sub_places, sub_place = _renumbered(place[inside], places)
         block = csr_array(
             (weight[inside], (sub_row, sub_place)), shape=(sub_rows.size, sub_places.size)
         )
         row_ind, col_ind = min_weight_full_bipartite_matching(block, maximize=True)
         mentor_of[rows[sub_rows[row_ind]]] = owner[sub_places[col_ind]]
     return mentor_of
+
+
+def _renumbered(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for whole numbers below ``size``, by a
+    table instead of a sort or hash (several times faster on a million edges)."""
+    present = np.zeros(size, dtype=bool)
+    present[values] = True
+    distinct = np.flatnonzero(present)
+    number = np.zeros(size, dtype=np.int64)
+    number[distinct] = np.arange(distinct.size)
+    return distinct, number[values]
 
 
 def _reached(nodes: int, sources: np.ndarray, targets: np.ndarray, start: np.ndarray) -> np.ndarray:
