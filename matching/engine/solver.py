@@ -20,7 +20,14 @@ Two exact methods:
   graph (scipy's sparse Jonker-Volgenant), then *certified* over every admissible pair
   with LP dual values; where the certificate fails, the violating pairs join the
   candidates and the graph is solved again. The result is the exact optimum of the whole
-  problem, proved by the duals, not an approximation.
+  problem, proved by the duals, not an approximation. There are at most ``MAX_ROUNDS``
+  solves, the last over every admissible pair, and each is reported to ``progress``.
+
+Tied scores (weights at 0, a single weight) do not make it slower: which of several tied
+pairs is looked at first is decided by a fixed secondary key (``TieKey``) that never
+enters the objective. A mentor's capacity counts only up to the number of mentees who may
+be matched with them, and in the sparse graph a mentor with more places than candidate
+pairs gives each pair a place of its own, so a huge capacity costs nothing extra.
 
 The certificate (``_duals`` and ``_violations``) works in the exact lexicographic form
 of the bonus: every dual value is a pair (a whole number of bonuses, a score), so that a
