@@ -79,8 +79,9 @@ CHUNK_BYTES = 32 * 2**20
 # pairs run on two threads where there are two cores.
 WORKERS = min(2, os.cpu_count() or 1)
 # After the first round, pairs within this share of the score spread of violating are
-# added as well: prices move when pairs join, and this saves a round or two.
-MARGIN = 0.02
+# added as well: prices move when pairs join, and this saves a round or two (0.05 took
+# 5.4 CPU s where 0.02 took 6.6 at 10,000 x 5,000 with 9,990 places; 0.1 no less).
+MARGIN = 0.05
 # After the first round, candidates this share of the spread below what their mentee
 # has are dropped from the solves (the check over all pairs brings back any needed).
 PRUNE = 0.2
