@@ -101,7 +101,7 @@ def person_for(application: Application, scheme: Scheme, *, places: int = 0) -> 
 def capacity_of(application: Application, scheme: Scheme) -> int:
     """How many mentees the mentor takes: their own answer, the scheme's default when
     they gave none. A stored 0 means no mentees (the forms ask for 1 to 20, so a 0 comes
-    only from an import or a direct edit), never the default."""
+    only from a direct change to the data), never the default."""
     return places_offered(application.capacity, scheme)
 
 

@@ -733,7 +733,7 @@ def test_a_run_records_the_weights_of_the_schemes_own_questions_too(scheme, peop
 
 
 def test_a_mentor_whose_stored_capacity_is_0_gets_no_mentees(scheme, people):
-    # The forms ask for 1 to 20; a 0 can only come from an import or a direct edit, and
+    # The forms and the import ask for 1 to 20; a 0 comes only from a direct change, and
     # it means what it says: no mentees, not the scheme's default of two.
     Application.objects.filter(pk=people["alice"].pk).update(capacity=0)
     Application.objects.filter(pk=people["bob"].pk).update(capacity=None)
