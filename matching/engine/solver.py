@@ -43,7 +43,6 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -235,6 +234,9 @@ class _Problem:
         # of 1e-16 times the largest path of scores, far below this tolerance.
         self.tolerance = 1e-9 * (1.0 + self.spread)
         self.tie_key = TieKey(self.n, self.m)
+        # How far the tie key may move a score when choosing candidates: a millionth of
+        # a point on a 100-point scale, a hundred million times a score's rounding.
+        self.nudge = 1e-8 * (1.0 + max(abs(low), abs(high)))
 
     def row_chunks(self) -> Iterator[slice]:
         step = max(1, CHUNK_BYTES // (8 * max(self.m, 1)))
@@ -329,42 +331,20 @@ class TieKey:
         return product
 
 
-def _best(
-    values: np.ndarray, k: int, key: Callable[[np.ndarray, np.ndarray], np.ndarray]
-) -> np.ndarray:
-    """The column indices of each row's ``k`` largest ``values`` (in no particular order);
-    among values tied at a row's k-th largest, those with the larger ``key(rows,
-    columns)`` (in [0, 1)), which is computed only for the rows where ties are split."""
+def _best(values: np.ndarray, k: int, key: np.ndarray, nudge: float) -> np.ndarray:
+    """The column indices of each row's ``k`` largest ``values`` (in no particular order),
+    ties going to the larger ``key`` (in [0, 1)): one selection over ``values + nudge *
+    key``. ``nudge`` is far below any difference of scores a person could see, and far
+    above the rounding of a score; values closer than it may come in either order, which
+    only changes which pairs are looked at first (the certificate decides the optimum).
+    One selection over distinct numbers: with many equal values, numpy's selection is
+    several times slower (a second a run at 10,000 x 5,000 with a single weight)."""
     size = values.shape[1]
     if k >= size:
         return np.broadcast_to(np.arange(size), values.shape)
-    top = np.argpartition(values, size - k, axis=1)[:, -k:]
-    chosen = np.take_along_axis(values, top, axis=1)
-    threshold = chosen.min(axis=1)
-    wanted = (chosen == threshold[:, None]).sum(axis=1)
-    tied = (values == threshold[:, None]).sum(axis=1)
-    # Rows whose k-th value ties with values left out: the tied ones go by the key.
-    split = np.flatnonzero((tied > wanted) & np.isfinite(threshold))
-    if not split.size:
-        return top
-    part, edge = values[split], threshold[split, None]
-    if tied[split].sum() * 8 > part.size:
-        # Mostly ties (weights at 0, or one weight only): the k best of whole rows.
-        # In place, a row block at a time: with two threads the temporaries stay small.
-        rank = key(split[:, None], np.arange(size)[None, :])
-        rank[part > edge] = 2.0
-        rank[part < edge] = -1.0
-        top[split] = np.argpartition(rank, size - k, axis=1)[:, -k:]
-        return top
-    # A few ties: each row's tied values by key, into the places tied values held.
-    line, column = np.nonzero(part == edge)
-    order = np.lexsort((-key(split[line], column), line))
-    line, column = line[order], column[order]
-    first = np.searchsorted(line, np.arange(split.size))
-    keep = np.arange(line.size) - first[line] < wanted[split][line]
-    slot_line, slot = np.nonzero(chosen[split] == edge)
-    top[split[slot_line], slot] = column[keep]
-    return top
+    key *= nudge
+    key += values
+    return np.argpartition(key, size - k, axis=1)[:, -k:]
 
 
 def _candidate_pairs(problem: _Problem, k: int) -> np.ndarray:
@@ -373,7 +353,8 @@ def _candidate_pairs(problem: _Problem, k: int) -> np.ndarray:
     def best(rows: slice) -> np.ndarray:
         values = problem.masked_scores(rows)
         mentees = np.arange(rows.start, rows.stop)[:, None]
-        top = _best(values, k, lambda line, column: problem.tie_key(rows.start + line, column))
+        key = problem.tie_key(mentees, np.arange(problem.m)[None, :])
+        top = _best(values, k, key, problem.nudge)
         keep = np.isfinite(np.take_along_axis(values, top, axis=1))
         return np.sort((mentees * problem.m + top)[keep])
 
@@ -406,19 +387,13 @@ def _mentor_candidates(problem: _Problem, mentors: np.ndarray, k: int) -> np.nda
             )
         )
         if values.shape[0] > k:
-            top = _best(values.T, k, partial(_mentor_key, problem, lines, mentors)).T
+            key = problem.tie_key(lines, mentors[None, :])
+            top = _best(values.T, k, key.T, problem.nudge).T
             values = np.take_along_axis(values, top, axis=0)
             lines = np.take_along_axis(lines, top, axis=0)
         best_values, best_rows = values, lines
     keep = np.isfinite(best_values)
     return np.unique((best_rows * problem.m + mentors[None, :])[keep])
-
-
-def _mentor_key(
-    problem: _Problem, lines: np.ndarray, mentors: np.ndarray, line: np.ndarray, column: np.ndarray
-) -> np.ndarray:
-    """The tie key for ``_best`` over mentors (lines) and their mentees (columns)."""
-    return problem.tie_key(lines[column, line], mentors[line])
 
 
 def _solve_dense(problem: _Problem, candidates: int, progress: Progress | None) -> Solution:
