@@ -10,7 +10,13 @@ from matching.engine.constraints import broken_constraints
 from matching.engine.criteria import explain
 from matching.engine.matrix import score_matrix
 from matching.models import MatchRun, Proposal, Unmatched
-from matching.pool import MENTOR_STATUSES, person_for, remaining_places, scheme_rules
+from matching.pool import (
+    MENTOR_STATUSES,
+    person_for,
+    places_offered,
+    remaining_places,
+    scheme_rules,
+)
 from matching.selectors.mentorships import mentorship_reasons
 from schemes.models import Application, Role, Scheme
 
@@ -348,7 +354,7 @@ def run_report(run: MatchRun) -> dict:
         "mentors": [
             {
                 "mentor": email,
-                "capacity": capacity or scheme.default_mentor_capacity,
+                "capacity": places_offered(capacity, scheme),
                 "places_left": places.get(pk, 0),
                 "assigned": assigned[pk],
             }
