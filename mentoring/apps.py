@@ -9,10 +9,12 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: services need the models, which are ready only now.
+        from mentoring.emails import rendered_email_send
         from mentoring.outbox import register_handler
-        from mentoring.services import WELCOME, user_welcome_email_send
+        from mentoring.services import ACCOUNT_EMAIL, WELCOME, user_welcome_email_send
 
         register_handler(WELCOME, user_welcome_email_send)
+        register_handler(ACCOUNT_EMAIL, rendered_email_send)
 
 
 class MentoringAdminConfig(admin_apps.AdminConfig):

@@ -45,6 +45,19 @@ def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAltern
     return message
 
 
+def rendered_email_send(
+    *, to: list[str], subject: str, body: str, html: str = "", from_email: str = ""
+) -> None:
+    """Send a message rendered when it was put in the outbox (allauth's account e-mails:
+    their links carry keys that exist only at that moment)."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
 @dataclass
 class Delivery:
     """The messages of one outbox row already sent (by key), and how to record one more."""
