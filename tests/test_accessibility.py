@@ -71,6 +71,7 @@ PAGES = [
     ("coordinator", "matching:settings_example", {"slug": "council"}, 200),
     ("coordinator", "matching:runs", {"slug": "council"}, 200),
     ("coordinator", "matching:run", {"slug": "council", "pk": "@match_run"}, 200),
+    ("coordinator", "matching:run_publish", {"slug": "council", "pk": "@match_run"}, 200),
     ("coordinator", "matching:proposal", {"slug": "council", "pk": "@proposal"}, 200),
     ("coordinator", "matching:run_compare", {"slug": "council"}, 200),
     ("coordinator", "matching:unmatched", {"slug": "council", "pk": "@unmatched"}, 200),

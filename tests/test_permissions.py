@@ -230,7 +230,7 @@ MATRIX = [
     (
         "matching:run_publish",
         {"slug": "council", "pk": "@match_run"},
-        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
     (
         "matching:proposal",
