@@ -16,16 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.bench_pages import measure_page
-from matching import selectors
-from matching.models import MatchRun
-from matching.services import runs
-from matching.services.mentorships import match_run_publish
 from dashboard.management.commands.seed_demo import (
     DEMO_QUESTIONS,
     Planned,
     scheme_settings,
     store_applications,
 )
+from matching import selectors
+from matching.models import MatchRun
+from matching.services import runs
+from matching.services.mentorships import match_run_publish
 from mentoring.models import User
 from schemes import demo
 from schemes.models import Membership, Role, Scheme

@@ -154,6 +154,17 @@ MATRIX = [
         {"slug": "council"},
         {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
+    # POST only: the scheme is loaded first, so only its coordinators learn the method.
+    (
+        "schemes:applications_decide",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "schemes:applications_export",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
     (
         "schemes:application_detail",
         {"slug": "council", "pk": "@mentee_application"},

@@ -23,10 +23,10 @@ from schemes.models import Application, Role, Scheme
 
 __all__ = [
     "NO_PLACES_LEFT",
-    "PublishCheck",
     "PROPOSAL_SORTS",
     "PairDifference",
     "ProposalRow",
+    "PublishCheck",
     "RunComparison",
     "SwapCandidate",
     "active_run",

@@ -95,3 +95,69 @@ class ApplicationDecisionForm(forms.Form):
             return []
         current = cls.DECISIONS.get(application.status)
         return [(value, label) for value, label in cls.DECISION_CHOICES if value != current]
+
+
+class IdListField(forms.Field):
+    """The ids of the rows ticked in a list (any whole numbers: the service looks them
+    up within the scheme)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            ids = [0]
+        if any(not 0 < pk < 2**63 for pk in ids):
+            raise forms.ValidationError("Tick applications from the list.")
+        return ids
+
+
+class BulkDecisionForm(forms.Form):
+    """One decision, with one reason, for the applications ticked on the list or for all
+    of those matching its filters. Whether each can take it is the service's to say."""
+
+    SELECTED, ALL = "selected", "all"
+    DECISIONS: dict[str, str] = {
+        ApplicationDecisionForm.APPROVE: Application.Status.APPROVED,
+        ApplicationDecisionForm.WAITLIST: Application.Status.WAITLISTED,
+        ApplicationDecisionForm.DECLINE: Application.Status.DECLINED,
+    }
+
+    scope = forms.ChoiceField(
+        label="Which applications",
+        choices=[
+            (SELECTED, "The applications ticked below"),
+            (ALL, "All the applications matching the filters"),
+        ],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the ticked applications or all of them."},
+    )
+    applications = IdListField(required=False)
+    decision = forms.ChoiceField(
+        choices=ApplicationDecisionForm.DECISION_CHOICES,
+        error_messages={"required": "Choose approve, wait-list or decline."},
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sent to each person with the decision, so write it to them.",
+    )
+
+    def clean(self):
+        super().clean()
+        if self.cleaned_data.get("scope") == self.SELECTED and not self.cleaned_data.get(
+            "applications"
+        ):
+            self.add_error(
+                "scope",
+                "Tick at least one application below, or choose all those matching the filters.",
+            )
+        return self.cleaned_data
+
+    @property
+    def status(self) -> str:
+        return self.DECISIONS[self.cleaned_data["decision"]]

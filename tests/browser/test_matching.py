@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from matching.models import Mentorship
 from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SCHEME
+from matching.models import Mentorship
 from tests.browser.people import sign_in, sign_out
 
 MENTEE = "Sam Mentee"

@@ -434,7 +434,7 @@ def test_an_older_run_says_why_it_cannot_be_published_once_another_was(
 
     # The confirmation page says the same and offers no button.
     confirm = client.get(url("run_publish", older.pk))
-    assert "Run %d cannot be published" % older.pk in text(confirm)
+    assert f"Run {older.pk} cannot be published" in text(confirm)
     assert "This run cannot be published:" in text(confirm)
     assert url("run_publish", older.pk) not in form_actions(confirm)
     assert_accessible_page(page)

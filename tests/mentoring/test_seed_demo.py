@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from matching.models import MatchRun, Mentorship
 from matching.pool import mentee_pool, remaining_places
-from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from mentoring.models import User
 from schemes import demo
 from schemes.choices import DEFAULT_GRADES
