@@ -16,6 +16,8 @@ PAGES = [
     ("site_admin", "home", {}, 200),
     ("mentor", "scheme", {"slug": "council"}, 200),
     ("hr_viewer", "dashboard:reports", {}, 200),
+    ("site_admin", "dashboard:reports", {}, 200),
+    ("hr_viewer", "dashboard:scheme_figures", {"slug": "council"}, 200),
     ("coordinator", "dashboard:reports", {}, 403),
     ("outsider", "scheme", {"slug": "council"}, 404),
     # --- scheme set-up: create, settings, open link, questions ---

@@ -48,6 +48,16 @@ MATRIX = [
         {},
         {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
     ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
+    ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "no-such-scheme"},
+        {"anonymous": LOGIN, "hr_viewer": 404, "site_admin": 404, "*": 403},
+    ),
     ("account_login", {}, {"anonymous": 200, "*": 302}),
     ("account_signup", {}, {"anonymous": 200, "*": 302}),
     ("account_reset_password", {}, {"*": 200}),
