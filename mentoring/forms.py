@@ -5,17 +5,20 @@ from collections.abc import Collection
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 
 
 def add_service_error(
-    form: forms.Form, error: ValidationError, skip_codes: Collection[str] = frozenset()
+    form: forms.BaseForm, error: ValidationError, skip_codes: Collection[str] = frozenset()
 ) -> None:
     """Put a service's ``ValidationError`` back on ``form``: each message beside the field
     it names, or at the top of the form when the form has no such field. Messages whose
     code is in ``skip_codes`` are left out (the page shows them another way)."""
-    errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    if hasattr(error, "error_dict"):
+        errors = error.error_dict
+    else:  # no field named: the form's own errors
+        errors = {NON_FIELD_ERRORS: error.error_list}
     for field, field_errors in errors.items():
         target = field if field in form.fields else None
         for field_error in field_errors:

@@ -108,7 +108,7 @@ def _barred_pairs(
 ) -> _Pairs:
     """The pairs barred person by person: the same person, a named person to avoid
     (either way), a line manager (either way), a pair tried before."""
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     mentee_users = _index(mentees, lambda p: [p.user_id])
     mentor_users = _index(mentors, lambda p: [p.user_id])
     for user, rows in mentee_users.items():

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Any
 
 # ---------------------------------------------------------------------------------------
 # Criteria and the scheme's settings
@@ -332,7 +333,8 @@ def _areas(mentee: Person, mentor: Person, rules: SchemeRules) -> tuple[float, s
     shared = [name for key, name in wanted.items() if key in offered]
     if not shared:
         if len(wanted) == 1:
-            return 0.0, f"Does not offer the one area the mentee wants ({_join(wanted.values())})."
+            (only,) = wanted.values()
+            return 0.0, f"Does not offer the one area the mentee wants ({only})."
         return 0.0, f"Offers none of the {_count(len(wanted))} areas the mentee wants."
     noun = "development area" if len(wanted) == 1 else "development areas"
     return (
@@ -530,7 +532,8 @@ def _seniority(mentee: Person, mentor: Person, rules: SchemeRules) -> tuple[floa
 def _answer(person: Person, question: QuestionCriterion) -> dict[str, str]:
     """The person's answer to ``question`` as normalised key -> spelling (one key for a
     single choice), empty when they did not answer."""
-    answers = person.answers or {}
+    # Stored answers are keyed by the question's id as a string; older ones by the int.
+    answers: Mapping[Any, Any] = person.answers or {}
     value = answers.get(str(question.id), answers.get(question.id))
     if value is None:
         return {}

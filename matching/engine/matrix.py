@@ -191,7 +191,11 @@ class _Shared:
         self.no_rank = len(ranks)
         code = {rank: position for position, rank in enumerate(ranks)}
         self.mentor_rank = np.array(
-            [code.get(p.grade_rank, self.no_rank) for p in mentors], dtype=np.intp
+            [
+                self.no_rank if p.grade_rank is None else code.get(p.grade_rank, self.no_rank)
+                for p in mentors
+            ],
+            dtype=np.intp,
         )
         self.mentee_graded = np.array([p.grade_rank is not None for p in mentees])
         self.mentee_rank = np.array([p.grade_rank or 0 for p in mentees], dtype=np.int64)
@@ -276,11 +280,13 @@ class _ScoreParts:
                 self.overlaps.append((weight[question.key], answers))
             else:
                 choices = _Codes()
-                ours = [choices.codes(_answer(p, question)) or [-1] for p in mentees]
-                theirs = [choices.codes(_answer(p, question)) or [-1] for p in mentors]
-                their_codes = np.array(theirs)[:, 0]
+                our_lists = [choices.codes(_answer(p, question)) or [-1] for p in mentees]
+                their_lists = [choices.codes(_answer(p, question)) or [-1] for p in mentors]
+                their_codes = np.array(their_lists)[:, 0]
                 their_codes[their_codes < 0] = len(choices)
-                self._equal(weight[question.key], np.array(ours)[:, 0], their_codes, len(choices))
+                self._equal(
+                    weight[question.key], np.array(our_lists)[:, 0], their_codes, len(choices)
+                )
 
         # A joint factor is cheap to build next to a block's m columns.
         self.groups = [(g, _joint_codes(g)) for g in _fold(self.factors, max(64, m // 4))]
@@ -307,16 +313,16 @@ class _ScoreParts:
             out += np.maximum(points, apart, out=points)
         for group, codes in self.groups:
             out += np.take(_joint_rows(group, start, stop, np.add), codes, axis=1)
-        for points, ours, theirs in self.compared:
-            out += (ours[start:stop, None] == theirs[None, :]) * points
-        for points, answers in self.overlaps:
+        for worth, ours, theirs in self.compared:
+            out += (ours[start:stop, None] == theirs[None, :]) * worth
+        for worth, answers in self.overlaps:
             common = answers.shared(start, stop)
             either = answers.our_counts[start:stop, None] + answers.their_counts[None, :]
             either -= common
             # Where neither answered, common is 0 and so is the share.
             np.maximum(either, 1.0, out=either)
             np.divide(common, either, out=either)
-            either *= points
+            either *= worth
             out += either
 
 

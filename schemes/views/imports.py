@@ -40,7 +40,7 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
                 messages.success(request, _imported_message(result))
                 return redirect("schemes:applications", slug=scheme.slug)
         else:
-            messages.error(request, " ".join(confirm.errors["data"]))
+            messages.error(request, " ".join(map(str, confirm.errors["data"])))
     elif request.method == "POST":
         upload = ApplicationsUploadForm(request.POST, request.FILES)
         if upload.is_valid():

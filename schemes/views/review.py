@@ -218,7 +218,7 @@ def application_detail(
                 )
                 return redirect(back or reverse("schemes:applications", args=[scheme.slug]))
         elif "decision" in form.errors:
-            messages.error(request, " ".join(form.errors["decision"]))
+            messages.error(request, " ".join(map(str, form.errors["decision"])))
     questions = list(scheme.questions.all())
     return render(
         request,

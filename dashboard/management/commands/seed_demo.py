@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -60,7 +61,7 @@ DEMO_PEOPLE = [
     ("hr@example.org", "Harper HR", "report viewer (HR), sees every scheme's figures"),
 ]
 
-DEMO_QUESTIONS = [
+DEMO_QUESTIONS: list[dict[str, Any]] = [
     {
         "text": "When could you usually meet?",
         "help_text": "Pairs who are free at the same times find it easier to keep meeting.",
@@ -288,7 +289,7 @@ def store_applications(
     addresses, applications and, when approved, memberships, each kind in bulk with a
     fixed number of queries whatever the size. Anyone who already has an application
     for their role is left as they are, so running again adds nothing."""
-    created = Counter()
+    created: Counter[str] = Counter()
     wanted = {p.applicant.email: p.applicant.name for p in planned if p.user is None}
     users, created["users"] = users_bulk_get_or_create(
         names=wanted, password=password_hash, verified=True
@@ -296,14 +297,18 @@ def store_applications(
 
     for p in planned:
         p.user = p.user or users[p.applicant.email]
+    # Every planned applicant now has an account.
+    user_ids = {id(p): _user(p).pk for p in planned}
     applied = set(Application.objects.filter(scheme=scheme).values_list("user_id", "role"))
     now = timezone.now()
     consent = questionnaire.consent_text(scheme)
-    steps = {role: questionnaire.steps_for(role, questions) for role in (Role.MENTOR, Role.MENTEE)}
+    steps = {
+        str(role): questionnaire.steps_for(role, questions) for role in (Role.MENTOR, Role.MENTEE)
+    }
     applications = [
         _application(scheme, steps[p.applicant.role], p, decided_by, consent, now)
         for p in planned
-        if (p.user.pk, p.applicant.role) not in applied
+        if (user_ids[id(p)], p.applicant.role) not in applied
     ]
     if validate:
         for application in applications:
@@ -326,12 +331,18 @@ def store_applications(
     return created
 
 
+def _user(planned: Planned) -> User:
+    if planned.user is None:
+        raise ValueError(f"{planned.applicant.email} has no account yet.")
+    return planned.user
+
+
 def _application(scheme, steps, planned: Planned, decided_by, consent, now) -> Application:
     """The application ``planned`` describes: the answers of the steps saved so far (all
     of them once submitted), and the submission, consent and decision its status means."""
     applicant, status = planned.applicant, planned.status
     application = Application(
-        scheme=scheme, user_id=planned.user.pk, role=applicant.role, status=status
+        scheme=scheme, user_id=_user(planned).pk, role=applicant.role, status=status
     )
     saved = [step.slug for step in steps]
     if status == S.DRAFT:
@@ -347,13 +358,14 @@ def _application(scheme, steps, planned: Planned, decided_by, consent, now) -> A
             for field in step.fields:
                 if field in applicant.fields:
                     setattr(application, field, applicant.fields[field])
+    submitted_at = now - timedelta(hours=applicant.applied_hours_ago)
     if status != S.DRAFT:
-        application.submitted_at = now - timedelta(hours=applicant.applied_hours_ago)
+        application.submitted_at = submitted_at
         application.consent_text = consent
-        application.consented_at = application.submitted_at
+        application.consented_at = submitted_at
     if status in DECIDED:
         waited = timedelta(hours=applicant.decided_after_hours)
-        application.decided_at = min(now, application.submitted_at + waited)
+        application.decided_at = min(now, submitted_at + waited)
         application.decided_by = decided_by
         application.decision_reason = planned.reason
     return application
@@ -439,7 +451,8 @@ def _summary(scheme: Scheme) -> str:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    roles, statuses = Counter(), Counter()
+    roles: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
     for role, status, count in rows:
         roles[role] += count
         statuses[status] += count
