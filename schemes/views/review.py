@@ -52,7 +52,7 @@ def applications_decide(request: HttpRequest, access: SchemeAccess) -> HttpRespo
     """Approve, wait-list or decline the ticked applications, or all those matching the
     list's filters, with one reason; each person is e-mailed."""
     scheme = access.scheme
-    filter_form, filters = _filters(scheme, request.POST)
+    _, filters = _filters(scheme, request.POST)
     applications = selectors.scheme_applications(scheme, **filters)
     form = BulkDecisionForm(request.POST)
     if not form.is_valid():
@@ -82,7 +82,7 @@ def applications_decide(request: HttpRequest, access: SchemeAccess) -> HttpRespo
             f"{'they were' if left != 1 else 'it was'}: {bulk_skipped_text(result.skipped)}."
         )
     messages.success(request, summary)
-    query = filter_form.data.urlencode() if filter_form.is_bound else ""
+    query = _filter_query(request.POST)
     address = reverse("schemes:applications", args=[scheme.slug])
     return redirect(f"{address}?{query}" if query else address)
 
@@ -131,13 +131,23 @@ EXPORT_COLUMNS = [
 FILTER_FIELDS = ("q", "role", "status", "department", "submitted_from", "submitted_to")
 
 
-def _filters(scheme: Scheme, data: QueryDict) -> tuple[ApplicationFilterForm, dict]:
-    """The list's filter form bound to the filters in ``data`` (a query string, or the
-    bulk form that carries it), and the valid filters."""
+def _filter_data(data: QueryDict) -> QueryDict:
+    """Only the list's filters of ``data`` (a query string, or the bulk form that carries
+    them)."""
     only = QueryDict(mutable=True)
     for name in FILTER_FIELDS:
         if name in data:
             only.setlist(name, data.getlist(name))
+    return only
+
+
+def _filter_query(data: QueryDict) -> str:
+    return _filter_data(data).urlencode()
+
+
+def _filters(scheme: Scheme, data: QueryDict) -> tuple[ApplicationFilterForm, dict]:
+    """The list's filter form bound to the filters in ``data``, and the valid filters."""
+    only = _filter_data(data)
     form = ApplicationFilterForm(
         only or None, departments=selectors.application_departments(scheme)
     )
@@ -159,7 +169,7 @@ def _list_page(
     applications = selectors.scheme_applications(scheme, **filters)
     page = Paginator(applications, PER_PAGE).get_page(data.get("page"))
     counts = selectors.application_counts(applications)
-    query = form.data.urlencode() if form.is_bound else ""
+    query = _filter_query(data)
     bulk_form = bulk_form or BulkDecisionForm()
     ticked = set(bulk_form.cleaned_data.get("applications", [])) if bulk_form.is_bound else set()
     address = reverse("schemes:applications", args=[scheme.slug])

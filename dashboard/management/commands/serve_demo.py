@@ -13,6 +13,9 @@ from dashboard.management.commands.seed_demo import demo_logins
 
 class Command(RunserverCommand):
     help = "Serve the site with the development server and print the demo logins."
+    # Set by runserver's handle() from the address given.
+    addr: str
+    _raw_ipv6: bool
 
     def inner_run(self, *args, **options):
         if not options["skip_checks"]:
