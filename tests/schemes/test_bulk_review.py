@@ -357,3 +357,16 @@ def test_the_export_streams_the_filtered_list_with_formula_cells_made_safe(
 )
 def test_a_cell_that_a_spreadsheet_would_run_is_written_as_text(value, cell):
     assert csv_cell(value) == cell
+
+
+def test_the_list_shown_again_after_a_refused_decision_pages_to_the_list_itself(
+    client, coordinator, scheme
+):
+    for _ in range(55):
+        ApplicationFactory(scheme=scheme, role=Role.MENTEE, status=SUBMITTED, department="Finance")
+    client.force_login(coordinator)
+    response = client.post(
+        DECIDE_URL, {"scope": "selected", "decision": "approve", "department": "Finance"}
+    )
+    hrefs = {attrs.get("href") for attrs, _ in Page(response.content.decode()).links}
+    assert f"{LIST_URL}?department=Finance&page=2" in hrefs
