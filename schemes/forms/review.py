@@ -60,6 +60,17 @@ class ApplicationFilterForm(forms.Form):
         }
 
 
+def reason_field(help_text: str, *, rows: int) -> forms.CharField:
+    """The optional reason sent with a decision."""
+    return forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class ApplicationDecisionForm(forms.Form):
     """Approve, wait-list or decline, with an optional reason for the person. The
     decision is the button pressed; whether it applies is the service's to say."""
@@ -78,13 +89,7 @@ class ApplicationDecisionForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "Choose approve, wait-list or decline."},
     )
-    reason = forms.CharField(
-        label="Reason (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Sent to the person with the decision, so write it to them.",
-    )
+    reason = reason_field("Sent to the person with the decision, so write it to them.", rows=3)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     @classmethod
@@ -139,13 +144,7 @@ class BulkDecisionForm(forms.Form):
         choices=ApplicationDecisionForm.DECISION_CHOICES,
         error_messages={"required": "Choose approve, wait-list or decline."},
     )
-    reason = forms.CharField(
-        label="Reason (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Sent to each person with the decision, so write it to them.",
-    )
+    reason = reason_field("Sent to each person with the decision, so write it to them.", rows=2)
 
     def clean(self):
         super().clean()
