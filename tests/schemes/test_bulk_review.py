@@ -370,3 +370,20 @@ def test_the_list_shown_again_after_a_refused_decision_pages_to_the_list_itself(
     )
     hrefs = {attrs.get("href") for attrs, _ in Page(response.content.decode()).links}
     assert f"{LIST_URL}?department=Finance&page=2" in hrefs
+
+
+def test_the_export_takes_the_same_queries_however_many_rows(
+    client, coordinator, scheme, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+
+    def exported() -> int:
+        response = client.get(EXPORT_URL)
+        return len(b"".join(response.streaming_content).splitlines())
+
+    ApplicationFactory.create_batch(3, scheme=scheme, role=Role.MENTEE, status=SUBMITTED)
+    with django_assert_max_num_queries(8) as few:
+        assert exported() == 4
+    ApplicationFactory.create_batch(40, scheme=scheme, role=Role.MENTOR, status=SUBMITTED)
+    with django_assert_max_num_queries(len(few)):
+        assert exported() == 44
