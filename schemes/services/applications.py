@@ -153,6 +153,21 @@ class BulkDecision:
     decided: int
     skipped: Counter[str]
 
+    def summary(self, done: str) -> str:
+        """What happened, for the coordinator: "2 applications are approved. ..."."""
+        one = self.decided == 1
+        text = (
+            f"{self.decided} application{' is' if one else 's are'} {done}. "
+            f"We have e-mailed {'them' if one else 'each person'} to say so."
+        )
+        if self.skipped:
+            left = sum(self.skipped.values())
+            text += (
+                f" {left} {'was' if left == 1 else 'were'} left as "
+                f"{'it was' if left == 1 else 'they were'}: {bulk_skipped_text(self.skipped)}."
+            )
+        return text
+
 
 # The relations a decision does not touch, left out of ``full_clean`` so that checking
 # a thousand applications asks the database nothing.

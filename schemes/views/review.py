@@ -26,7 +26,6 @@ from schemes.services.applications import (
     application_decline,
     application_waitlist,
     applications_decide_bulk,
-    bulk_skipped_text,
 )
 
 PER_PAGE = 50
@@ -70,18 +69,7 @@ def applications_decide(request: HttpRequest, access: SchemeAccess) -> HttpRespo
     except ValidationError as error:
         add_service_error(form, error)
         return _list_page(request, scheme, request.POST, bulk_form=form)
-    done = DECIDE[form.cleaned_data["decision"]][1]
-    summary = (
-        f"{result.decided} application{'s are' if result.decided != 1 else ' is'} {done}. "
-        f"We have e-mailed {'each person' if result.decided != 1 else 'them'} to say so."
-    )
-    if result.skipped:
-        left = sum(result.skipped.values())
-        summary += (
-            f" {left} {'were' if left != 1 else 'was'} left as "
-            f"{'they were' if left != 1 else 'it was'}: {bulk_skipped_text(result.skipped)}."
-        )
-    messages.success(request, summary)
+    messages.success(request, result.summary(DECIDE[form.cleaned_data["decision"]][1]))
     query = _filter_query(request.POST)
     address = reverse("schemes:applications", args=[scheme.slug])
     return redirect(f"{address}?{query}" if query else address)

@@ -387,3 +387,17 @@ def test_the_export_takes_the_same_queries_however_many_rows(
     ApplicationFactory.create_batch(40, scheme=scheme, role=Role.MENTOR, status=SUBMITTED)
     with django_assert_max_num_queries(len(few)):
         assert exported() == 44
+
+
+def test_the_summary_counts_in_the_singular_and_the_plural():
+    from collections import Counter
+
+    from schemes.services.applications import BulkDecision
+
+    assert BulkDecision(1, Counter()).summary("wait-listed") == (
+        "1 application is wait-listed. We have e-mailed them to say so."
+    )
+    assert BulkDecision(3, Counter({"already declined": 2})).summary("declined") == (
+        "3 applications are declined. We have e-mailed each person to say so. 2 were left "
+        "as they were: 2 already declined."
+    )
