@@ -3,6 +3,7 @@ transaction, and the filtered list as a CSV file whose cells are safe to open.""
 
 import csv
 import io
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from mentoring.exports import csv_cell
 from schemes.models import Application, Membership, Role
-from schemes.services.applications import applications_decide_bulk
+from schemes.services.applications import BulkDecision, applications_decide_bulk
 from tests.factories import ApplicationFactory, SchemeFactory
 from tests.html import Page, assert_accessible_page
 from tests.html import visible_text as text
@@ -390,10 +391,6 @@ def test_the_export_takes_the_same_queries_however_many_rows(
 
 
 def test_the_summary_counts_in_the_singular_and_the_plural():
-    from collections import Counter
-
-    from schemes.services.applications import BulkDecision
-
     assert BulkDecision(1, Counter()).summary("wait-listed") == (
         "1 application is wait-listed. We have e-mailed them to say so."
     )
