@@ -47,6 +47,15 @@ def can_view_reports(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_report_viewer or user.is_superuser))
 
 
+def holds_site_role(user: Any) -> bool:
+    """Superusers, staff (the admin) and report viewers: the site-wide roles that see
+    other people's data. Coordinators, the scheme-scoped one, are added by
+    ``schemes.permissions.sees_others_data``."""
+    return bool(
+        user.is_authenticated and (user.is_superuser or user.is_staff or user.is_report_viewer)
+    )
+
+
 def report_viewer_required(view: View) -> View:
     """Only signed-in report viewers (HR) and superusers; others get 403."""
 

@@ -8,6 +8,7 @@ each variable, with a worked example for Microsoft Entra ID.
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 # Claims Microsoft Entra ID sends in a SAML assertion; most other IdPs accept the same
 # names or let the administrator choose them.
@@ -70,6 +71,23 @@ def socialaccount_providers(env: Mapping[str, Any]) -> dict[str, Any]:
             ],
         }
     return providers
+
+
+def identity_provider_origins(env: Mapping[str, Any]) -> list[str]:
+    """The origins of the configured identity providers, for the Content-Security-Policy's
+    ``form-action``: the sign-in button posts to this site, which redirects to the
+    provider, and browsers hold that redirect to ``form-action`` too. The provider's
+    sign-in page is on the origin of its OIDC server URL or SAML metadata URL;
+    ``SSO_FORM_ACTION_ORIGINS`` adds any other (comma-separated)."""
+    urls = [env.get("OIDC_SERVER_URL"), env.get("SAML_IDP_METADATA_URL")]
+    urls += (env.get("SSO_FORM_ACTION_ORIGINS") or "").split(",")
+    origins = []
+    for url in filter(None, (u.strip() for u in urls if u)):
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _required(get, name: str) -> str:

@@ -4,9 +4,6 @@ from django.urls import include, path
 from dashboard import views as dashboard_views
 from mentoring import views
 
-admin.site.site_header = "Mentoring administration"
-admin.site.site_title = "Mentoring administration"
-
 # The only module besides the settings that names every app: the ground's pages, then
 # each app's, then the roof's. The roof serves the two pages every app links to, named
 # here rather than in its namespace so that no app names the roof: "home", and

@@ -55,7 +55,13 @@ class Scheme(TimeStampedModel):
         RUNNING = "running", "Running"
         CLOSED = "closed", "Closed"
 
-    name = models.CharField(max_length=200)
+    # Unique, so that a form sent twice at once makes one scheme (schemes.services
+    # also refuses a name that differs only in case).
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "A scheme with this name already exists. Choose another name."},
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from mentoring.permissions import View, deny_unless, first_or_404
+from mentoring.permissions import View, deny_unless, first_or_404, holds_site_role
 from schemes.models import (
     PARTICIPANT_ROLES,
     Application,
@@ -164,6 +164,16 @@ def get_scheme_invitation(scheme: Scheme, pk: int) -> Invitation:
     return first_or_404(
         Invitation.objects.select_related("scheme").filter(pk=pk, scheme=scheme),
         "No such invitation.",
+    )
+
+
+def sees_others_data(user: Any) -> bool:
+    """The people whose account opens other people's data: superusers, staff, report
+    viewers, and the coordinators of any scheme. They get a shorter session, and two
+    factors when ``REQUIRE_STAFF_MFA`` is on."""
+    return holds_site_role(user) or bool(
+        user.is_authenticated
+        and Membership.objects.filter(user=user, role=Role.COORDINATOR).exists()
     )
 
 

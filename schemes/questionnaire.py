@@ -223,8 +223,9 @@ def consent_text(scheme: Scheme) -> str:
     return (
         f"I agree that the coordinators of {scheme.name} may use the information in this "
         "application to match me with a mentor or mentee and to run the scheme. My answers "
-        "are seen by the scheme's coordinators and, once we are matched, by the person I am "
-        f"matched with. They are kept for {scheme.retention_months} months after the scheme "
+        "are seen by the scheme's coordinators, by the site's administrators and, once we "
+        "are matched, by the person I am matched with. They are kept for "
+        f"{scheme.retention_months} months after the scheme "
         "closes and then deleted. I can withdraw my application, download my data or ask "
         "for it to be erased at any time."
     )

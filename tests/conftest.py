@@ -3,6 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -232,6 +237,12 @@ def unmatched(match_run, scheme):
     return Unmatched.objects.create(
         run=match_run, mentee=application, reason=Unmatched.Reason.CAPACITY_FULL
     )
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app set up with ``secret`` shows now."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def resolve_kwargs(request, kwargs: dict) -> dict:

@@ -176,6 +176,15 @@ def test_database_and_redis_urls_point_at_the_compose_services(services):
     assert redis["LOCATION"].startswith("redis://redis:")
 
 
+def test_behind_the_compose_proxy_rate_limits_count_each_persons_address(services):
+    # One reverse proxy on the host in front of the web service: allauth reads the
+    # client's address one entry from the end of X-Forwarded-For.
+    value = _environment(services["web"])["ALLAUTH_TRUSTED_PROXY_COUNT"]
+    reference = INTERPOLATION.fullmatch(value)
+    assert reference and reference["name"] == "ALLAUTH_TRUSTED_PROXY_COUNT"
+    assert reference["op"] == ":-" and value.endswith(":-1}")
+
+
 def test_settings_module_in_compose_and_dockerfile_is_the_production_settings(services):
     in_dockerfile = _dockerfile_env()["DJANGO_SETTINGS_MODULE"]
     in_compose = {_environment(services[name])["DJANGO_SETTINGS_MODULE"] for name in APP_SERVICES}

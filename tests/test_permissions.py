@@ -67,6 +67,8 @@ MATRIX = [
     ("mfa_index", {}, {"anonymous": LOGIN, "*": 200}),
     ("socialaccount_connections", {}, {"anonymous": LOGIN, "*": 200}),
     ("admin:index", {}, {"site_admin": 200, "*": 302}),
+    # Signed in through allauth; staff go on to the admin, anyone else is refused.
+    ("admin:login", {}, {"anonymous": LOGIN, "site_admin": 302, "*": 200}),
     # --- scheme set-up: create, settings, open link, questions ---
     (
         "schemes:create",

@@ -18,7 +18,19 @@ REPO = Path(__file__).resolve().parent.parent
 REQUIRED = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS")
 # Variables of this project's settings that could leak in from the developer's or CI's
 # shell and change the outcome.
-PREFIXES = ("DJANGO_", "OIDC_", "SAML_", "EMAIL_", "CELERY_", "ACCOUNT_")
+PREFIXES = (
+    "DJANGO_",
+    "OIDC_",
+    "SAML_",
+    "SSO_",
+    "EMAIL_",
+    "CELERY_",
+    "ACCOUNT_",
+    "ALLAUTH_",
+    "REQUIRE_STAFF_",
+    "SESSION_",
+    "STAFF_",
+)
 
 
 def _clean_env(**variables: str) -> dict[str, str]:
@@ -116,3 +128,38 @@ def test_production_sends_tasks_and_mail_to_real_services_over_https(tmp_path):
     assert values["redirect"] is True
     assert values["protocol"] == "https"
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_production_guards_the_accounts_that_see_other_peoples_data(tmp_path):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'mfa': s.REQUIRE_STAFF_MFA, 'proxies': s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "'session': s.SESSION_COOKIE_AGE, 'staff_session': s.STAFF_SESSION_AGE, "
+        "'csp': s.CONTENT_SECURITY_POLICY}))"
+    )
+
+    result = _run("-c", code, env=_clean_env(**_configured(tmp_path)))
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    # Two factors for staff roles, unless the operator turns it off on purpose.
+    assert values["mfa"] is True
+    # Behind the reverse proxy that ends TLS, rate limits count each person's address.
+    assert values["proxies"] == 1
+    assert values["session"] == 7 * 24 * 60 * 60
+    assert values["staff_session"] == 8 * 60 * 60
+    assert "form-action 'self'" in values["csp"]
+
+
+def test_the_embedded_default_asks_no_second_factor_and_trusts_no_proxy(tmp_path):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.REQUIRE_STAFF_MFA, s.ALLAUTH_TRUSTED_PROXY_COUNT]))"
+    )
+    env = _clean_env()
+    env["DJANGO_SETTINGS_MODULE"] = "mentoring.settings.base"
+
+    result = _run("-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, 0]

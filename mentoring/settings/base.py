@@ -15,7 +15,7 @@ from pathlib import Path
 import environ
 
 from mentoring.schedules import BEAT_SCHEDULE
-from mentoring.sso import socialaccount_providers
+from mentoring.sso import identity_provider_origins, socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,7 +36,8 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signed in to through allauth (mentoring.admin_site).
+    "mentoring.apps.MentoringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,9 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentoring.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff roles: two-factor first (REQUIRE_STAFF_MFA), and a shorter session.
+    "schemes.middleware.StaffAccountMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -133,6 +137,9 @@ LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "mentoring.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "mentoring.forms.SignupForm"
+# Sign-up answers the same, in the same time, whether or not the address has an account.
+ACCOUNT_FORMS = {"signup": "mentoring.account_forms.AccountSignupForm"}
+ACCOUNT_PREVENT_ENUMERATION = True
 SOCIALACCOUNT_ADAPTER = "mentoring.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -157,8 +164,21 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 
+# How many proxies of this deployment stand in front of the web application: allauth's
+# per-address rate limits read the client's address from X-Forwarded-For that far back.
+# 0 (no proxy) trusts no header; behind the compose file's reverse proxy it is 1.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Mentoring")
+# Superusers, staff, report viewers and coordinators must turn on two-factor (TOTP)
+# before any page with other people's data (on in production by default).
+REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=False)
+
+# Sessions: a week for everyone, and a working day for the roles above, counted from
+# signing in.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 7)
+STAFF_SESSION_AGE = env.int("STAFF_SESSION_AGE", default=60 * 60 * 8)
 
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -191,11 +211,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # A strict policy: every script, style and font comes from this site; nothing inline.
+# Forms post to this site only, and redirect on to the identity provider, if any.
 CONTENT_SECURITY_POLICY = env(
     "DJANGO_CONTENT_SECURITY_POLICY",
     default=(
         "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "base-uri 'self'; frame-ancestors 'none'"
+        "base-uri 'self'; frame-ancestors 'none'; "
+        + " ".join(["form-action 'self'", *identity_provider_origins(os.environ)])
     ),
 )
 X_FRAME_OPTIONS = "DENY"

@@ -35,9 +35,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 _site_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "localhost")
 SITE_URL = env("DJANGO_SITE_URL", default=f"https://{_site_host}").rstrip("/")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The roles that see other people's data sign in with two factors.
+REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
-# HTTPS everywhere. Behind a proxy that ends TLS, it must set X-Forwarded-Proto.
+# HTTPS everywhere. Behind a proxy that ends TLS, it must set X-Forwarded-Proto, and
+# append the client's address to X-Forwarded-For (allauth's rate limits count by it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The health check is probed over plain HTTP from inside the compose network.

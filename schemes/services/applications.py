@@ -6,7 +6,7 @@ from functools import partial
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -42,11 +42,7 @@ def application_start(
     if application is not None and application.status == Application.Status.DRAFT:
         return application
     if application is not None and application.status != Application.Status.WITHDRAWN:
-        role_label = application.get_role_display().lower()
-        raise ValidationError(
-            f"You have already applied to {scheme.name} as a {role_label}. You can see "
-            "your application on your schemes page."
-        )
+        raise _already_applied(application)
     problem = scheme.window_problem()
     if problem:
         raise ValidationError(problem)
@@ -59,9 +55,29 @@ def application_start(
     application.decision_reason = ""
     if invitation is not None:
         application.invitation = invitation
-    application.full_clean()
-    application.save()
+    # The one-per-role rule is the database's to check, below: the row locked above
+    # shows there was none, and one saved since is the race handled there.
+    application.full_clean(exclude=["user"] if application._state.adding else None)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # The same form sent twice at once (a double click): the other request started
+        # this application between the check above and this save. Its draft is resumed,
+        # as when following the link twice.
+        existing = Application.objects.get(scheme=scheme, user=user, role=role)
+        if existing.status != Application.Status.DRAFT:
+            raise _already_applied(existing) from None
+        return existing
     return application
+
+
+def _already_applied(application: Application) -> ValidationError:
+    role_label = application.get_role_display().lower()
+    return ValidationError(
+        f"You have already applied to {application.scheme.name} as a {role_label}. You "
+        "can see your application on your schemes page."
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Every change to schemes and memberships."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from schemes.models import Membership, Role, Scheme, new_token
@@ -37,11 +38,19 @@ def scheme_create(*, name: str, coordinator, description: str = "", slug: str = 
     unknown = set(settings) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
+    _refuse_taken_name(name)
     scheme = Scheme(name=name, description=description, slug=slug or _unique_slug(name), **settings)
     if scheme.rhythm != "fixed":
         scheme.session_count = None
-    scheme.full_clean()
-    scheme.save()
+    # A computed address was free a moment ago; one taken since is the race below.
+    scheme.full_clean(exclude=None if slug else ["slug"])
+    try:
+        with transaction.atomic():
+            scheme.save()
+    except IntegrityError:
+        # The same form sent twice at once (a double click): both passed the check
+        # above, and the other took the name's address first.
+        raise ValidationError({"name": NAME_TAKEN}) from None
     membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
     return scheme
 
@@ -52,6 +61,8 @@ def scheme_update(*, scheme: Scheme, **settings) -> Scheme:
     unknown = set(settings) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
+    if "name" in settings:
+        _refuse_taken_name(settings["name"], scheme=scheme)
     for field, value in settings.items():
         setattr(scheme, field, value)
     if scheme.rhythm != "fixed":
@@ -100,6 +111,19 @@ def membership_remove(*, scheme: Scheme, user, role: str) -> bool:
 
 # Slugs that a scheme's address would share with another page ("schemes/new/").
 RESERVED_SLUGS = frozenset({"new"})
+
+
+NAME_TAKEN = Scheme._meta.get_field("name").error_messages["unique"]
+
+
+def _refuse_taken_name(name: str, *, scheme: Scheme | None = None) -> None:
+    """Two schemes with one name could not be told apart in lists and e-mails (and a
+    form sent twice would make two)."""
+    others = Scheme.objects.filter(name__iexact=name.strip())
+    if scheme is not None:
+        others = others.exclude(pk=scheme.pk)
+    if others.exists():
+        raise ValidationError({"name": NAME_TAKEN})
 
 
 def _unique_slug(name: str) -> str:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.forms import add_service_error, message_service_error
@@ -187,6 +188,8 @@ def _into_questionnaire(application: Application) -> HttpResponse:
     return redirect("schemes:questionnaire_step", pk=application.pk, step=step)
 
 
+# It names the invited person to whoever holds the link, signed in or not: no copy kept.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invitation's e-mail links to, open to people without an account."""

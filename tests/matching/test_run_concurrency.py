@@ -9,49 +9,28 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from matching.models import MatchRun
 from matching.services import runs
 from matching.services.runs import ALREADY_RUNNING, match_run_start
 from schemes.models import Scheme
+from tests.concurrency import TIMEOUT, at_once, postgresql_only
 from tests.factories import SchemeFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL's concurrent transactions (set DATABASE_URL to run it)",
-    ),
-]
-
-TIMEOUT = 20  # seconds: a deadlock fails the test instead of hanging it
+pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]
 
 
 def start_at_once(scheme: Scheme, count: int = 2) -> list:
     """Call ``match_run_start`` from ``count`` threads released together; each result
     is the run started or the ValidationError raised."""
-    ready = threading.Barrier(count, timeout=TIMEOUT)
-    results = [None] * count
 
-    def start(k: int) -> None:
-        try:
-            ready.wait()
-            results[k] = match_run_start(
-                scheme=scheme, trigger=MatchRun.Trigger.COORDINATOR, execute_later=False
-            )
-        except Exception as error:  # handed to the test to assert on
-            results[k] = error
-        finally:
-            connections.close_all()
+    def start() -> MatchRun:
+        return match_run_start(
+            scheme=scheme, trigger=MatchRun.Trigger.COORDINATOR, execute_later=False
+        )
 
-    threads = [threading.Thread(target=start, args=(k,)) for k in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "a start is stuck"
-    return results
+    return at_once([start] * count)
 
 
 def outcome(results: list) -> tuple[list, list]:

@@ -1,14 +1,12 @@
 """Shortlist mode: a mentee's five best mentors, the request, the mentor's reply, and
 a mentor's last place asked for by two mentees at once."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 from django.utils import timezone
 
 from matching.engine.constraints import broken_constraints
@@ -20,11 +18,11 @@ from matching.services.mentorships import mentorship_accept, mentorship_decline
 from matching.services.shortlist import MENTOR_FULL, mentorship_request, shortlist_for
 from schemes.choices import DEFAULT_DEVELOPMENT_AREAS, MatchingMode
 from schemes.models import Application
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import SchemeFactory, approved_mentee, approved_mentor
 from tests.matching.test_mentorships import activate, propose, status_of
 
 A, B, C, D, E, F = DEFAULT_DEVELOPMENT_AREAS[:6]
-TIMEOUT = 20  # seconds: a deadlock fails the test instead of hanging it
 
 
 @pytest.fixture
@@ -278,36 +276,16 @@ def test_there_is_no_asking_in_a_scheme_matched_by_runs(scheme, mentee):
 def request_at_once(requests: list[tuple[Application, Application]]) -> list:
     """Call ``mentorship_request`` for each (mentee, mentor) from its own thread, all
     released together; each result is the mentorship or the error raised."""
-    ready = threading.Barrier(len(requests), timeout=TIMEOUT)
-    results = [None] * len(requests)
-
-    def ask(k: int) -> None:
-        mentee_app, mentor_app = requests[k]
-        try:
-            ready.wait()
-            results[k] = mentorship_request(
+    return at_once(
+        [
+            lambda mentee_app=mentee_app, mentor_app=mentor_app: mentorship_request(
                 mentee_application=mentee_app,
                 mentor_application=mentor_app,
                 requested_by=mentee_app.user,
             )
-        except Exception as error:  # handed to the test to assert on
-            results[k] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=ask, args=(k,)) for k in range(len(requests))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-        assert not thread.is_alive(), "a request is stuck"
-    return results
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL's concurrent transactions (set DATABASE_URL to run it)",
-)
+            for mentee_app, mentor_app in requests
+        ]
+    )
 
 
 def last_place(mentees: int) -> tuple[Application, list[Application]]:

@@ -2,16 +2,13 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
+from django.urls import reverse
 
+from mentoring.account_forms import AccountSignupForm
 from mentoring.models import User
+from tests.conftest import totp_code
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +70,35 @@ def test_signing_up_with_a_taken_address_creates_nothing_and_warns_its_owner(cli
     assert "already" in mail.outbox[0].body
 
 
+def test_signing_up_with_a_taken_address_hashes_the_password_as_a_new_account_would(
+    client, monkeypatch
+):
+    # Hashing is most of a sign-up's time: skipping it for a taken address would tell,
+    # by the time the answer takes, which addresses have accounts.
+    hashed = []
+    monkeypatch.setattr(
+        "mentoring.account_forms.make_password", lambda password: hashed.append(password)
+    )
+    UserFactory(email="sam@example.org")
+    client.post("/accounts/signup/", {**SIGNUP, "email": "sam@example.org"})
+    assert hashed == [SIGNUP["password1"]]
+
+
+def test_two_sign_ups_with_one_address_at_once_answer_the_second_as_a_taken_address(
+    client, monkeypatch
+):
+    # The other sign-up saved its account after this one checked the address was free.
+    UserFactory(email="sam@example.org")
+    monkeypatch.setattr(AccountSignupForm, "validate_unique_email", lambda self, email: email)
+    response = client.post("/accounts/signup/", {**SIGNUP, "email": "sam@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert User.objects.filter(email__iexact="sam@example.org").count() == 1
+    assert "_auth_user_id" not in client.session
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+    assert "already" in mail.outbox[0].body
+
+
 def test_password_reset_sends_a_link(client):
     UserFactory(email="sam@example.org")
     client.post("/accounts/password/reset/", {"email": "sam@example.org"})
@@ -90,11 +116,6 @@ def test_repeated_failed_sign_ins_are_rate_limited(client):
     assert "_auth_user_id" not in client.session
 
 
-def _current_totp_code(secret: str) -> str:
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
 def test_with_two_factor_on_a_password_alone_does_not_sign_in(client):
     user = UserFactory(email="sam@example.org")
     secret = generate_totp_secret()
@@ -107,6 +128,6 @@ def test_with_two_factor_on_a_password_alone_does_not_sign_in(client):
     response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert "_auth_user_id" not in client.session
 
-    response = client.post("/accounts/2fa/authenticate/", {"code": _current_totp_code(secret)})
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.url == "/"
     assert client.session["_auth_user_id"] == str(user.pk)

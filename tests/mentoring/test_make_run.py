@@ -23,7 +23,22 @@ from dashboard.management.commands.seed_demo import DEMO_PEOPLE
 from dashboard.management.commands.serve_demo import serving_lines
 
 REPO = Path(__file__).resolve().parent.parent.parent
-PREFIXES = ("DJANGO_", "OIDC_", "SAML_", "EMAIL_", "CELERY_", "ACCOUNT_", "DATABASE_", "REDIS_")
+# Variables that could leak in from the developer's or CI's shell and change the outcome.
+PREFIXES = (
+    "DJANGO_",
+    "OIDC_",
+    "SAML_",
+    "SSO_",
+    "EMAIL_",
+    "CELERY_",
+    "ACCOUNT_",
+    "ALLAUTH_",
+    "REQUIRE_STAFF_",
+    "SESSION_",
+    "STAFF_",
+    "DATABASE_",
+    "REDIS_",
+)
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 

@@ -16,10 +16,10 @@ def test_creating_a_scheme_makes_its_creator_the_coordinator():
     assert list(scheme.memberships.values_list("user", "role")) == [(person.pk, Role.COORDINATOR)]
 
 
-def test_two_schemes_with_the_same_name_get_different_slugs():
+def test_two_schemes_whose_names_make_the_same_slug_get_different_slugs():
     person = UserFactory()
     first = scheme_create(name="Mentoring", coordinator=person)
-    second = scheme_create(name="Mentoring", coordinator=person)
+    second = scheme_create(name="Mentoring!", coordinator=person)
     assert (first.slug, second.slug) == ("mentoring", "mentoring-2")
 
 

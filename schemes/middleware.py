@@ -1,0 +1,106 @@
+"""What an account that sees other people's data (``sees_others_data``: superusers,
+staff, report viewers, coordinators) must do to be used: turn on two-factor when
+``REQUIRE_STAFF_MFA`` is on, and sign in again after ``STAFF_SESSION_AGE`` seconds.
+
+Here rather than on the ground because coordinators are a scheme's role.
+"""
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from schemes.permissions import sees_others_data
+
+# The time (seconds since the epoch) a staff role's session ends, stored at sign-in.
+SESSION_DEADLINE_KEY = "staff_session_ends"
+
+# Pages that show no one else's data, open before two-factor is on: allauth's own
+# (sign out, two-factor set-up, e-mail, password) and the health check.
+OPEN_VIEW_MODULES = ("allauth.",)
+OPEN_URL_NAMES = frozenset({"health"})
+
+MFA_REQUIRED_MESSAGE = (
+    "Your account can see other people's data, so it must be protected by a second "
+    "step when you sign in. Set up an authenticator app to continue."
+)
+SESSION_ENDED_MESSAGE = (
+    "For accounts that can see other people's data, a session lasts {hours}. Please sign in again."
+)
+
+
+def staff_session_start(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At every sign-in (Django's ``user_logged_in``, which allauth's sign-in, its
+    two-factor step and single sign-on all send): a person who sees others' data gets a
+    session that ends ``STAFF_SESSION_AGE`` seconds from now; everyone else keeps
+    ``SESSION_COOKIE_AGE``."""
+    if request is None or not hasattr(request, "session") or not sees_others_data(user):
+        return
+    deadline = int(time.time()) + settings.STAFF_SESSION_AGE
+    request.session[SESSION_DEADLINE_KEY] = deadline
+    request.session.set_expiry(datetime.fromtimestamp(deadline, tz=UTC))
+
+
+class StaffAccountMiddleware:
+    """Ends a staff role's session at its deadline, and (``REQUIRE_STAFF_MFA``) sends a
+    person who sees others' data and has no authenticator to the two-factor set-up page
+    before any other page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            deadline = request.session.get(SESSION_DEADLINE_KEY)
+            if deadline is not None and time.time() >= deadline:
+                return self._end_session(request)
+            if deadline is not None:
+                self._keep_cookie_within(request, deadline)
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not settings.REQUIRE_STAFF_MFA or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if view_func.__module__.startswith(OPEN_VIEW_MODULES) or (
+            match is not None and match.url_name in OPEN_URL_NAMES
+        ):
+            return None
+        # The authenticator first: most people it applies to have one, and it is one query.
+        if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+            return None
+        if not sees_others_data(request.user):
+            return None
+        messages.warning(request, MFA_REQUIRED_MESSAGE)
+        return redirect("mfa_activate_totp")
+
+    @staticmethod
+    def _end_session(request: HttpRequest) -> HttpResponse:
+        path = request.get_full_path()
+        logout(request)
+        hours = settings.STAFF_SESSION_AGE / 3600
+        length = f"{hours:g} hour{'' if hours == 1 else 's'}"
+        messages.info(request, SESSION_ENDED_MESSAGE.format(hours=length))
+        return redirect_to_login(path)
+
+    @staticmethod
+    def _keep_cookie_within(request: HttpRequest, deadline: int) -> None:
+        # allauth's sign-in form sets the session's length after the sign-in signal
+        # ("remember me": SESSION_COOKIE_AGE, otherwise until the browser closes); a
+        # remembered cookie is cut back to the deadline. One that ends with the browser
+        # stays so, and the check above ends it on the server at the deadline.
+        session = request.session
+        ends = datetime.fromtimestamp(deadline, tz=UTC)
+        if not session.get_expire_at_browser_close() and session.get_expiry_date() > ends:
+            session.set_expiry(ends)
