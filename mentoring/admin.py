@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from mentoring.forms import CleanTextMixin
 from mentoring.models import User
 
 
-class UserCreationAdminForm(UserCreationForm):
+class UserCreationAdminForm(CleanTextMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ("email", "name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(CleanTextMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

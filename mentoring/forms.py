@@ -1,12 +1,16 @@
-"""Forms and form helpers every app shares: the sign-up fields, and one way for a
-service's ``ValidationError`` to reach a form or the page's messages."""
+"""Forms and form helpers every app shares: the sign-up fields, the cleaning of every
+text field (``CleanTextMixin``), and one way for a service's ``ValidationError`` to
+reach a form or the page's messages."""
 
 from collections.abc import Collection
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest
+
+from mentoring.validators import clean_text
 
 
 def add_service_error(
@@ -37,7 +41,44 @@ def message_service_error(request: HttpRequest, error: ValidationError, suffix: 
     messages.error(request, " ".join(filter(None, [error_text(error), suffix])))
 
 
-class SignupForm(forms.Form):
+def _cleaning(to_python):
+    def to_python_cleaned(value):
+        return to_python(clean_text(value))
+
+    to_python_cleaned.cleans_text = True  # type: ignore[attr-defined]
+    return to_python_cleaned
+
+
+class CleanTextMixin(forms.BaseForm):
+    """Put every text field of a form through ``clean_text`` before its own cleaning,
+    so a NUL is a message beside the field and other control characters never reach
+    the database. Fields added after ``__init__`` (a scheme's own questions) are
+    covered too: the fields are wrapped when the form is cleaned. Passwords are left
+    exactly as typed, and so are the fields named in ``raw_fields`` (a whole file
+    posted back, whose service checks it cell by cell)."""
+
+    raw_fields: tuple[str, ...] = ()
+
+    def full_clean(self) -> None:
+        for name, field in self.fields.items():
+            if name in self.raw_fields:
+                # Django's own NUL check would refuse the whole file for one bad cell.
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, ProhibitNullCharactersValidator)
+                ]
+                continue
+            if not isinstance(field, forms.CharField | forms.ChoiceField):
+                continue
+            if isinstance(field.widget, forms.PasswordInput):
+                continue
+            if not getattr(field.to_python, "cleans_text", False):
+                field.to_python = _cleaning(field.to_python)  # type: ignore[method-assign]
+        super().full_clean()
+
+
+class SignupForm(CleanTextMixin, forms.Form):
     """Fields allauth's sign-up form adds to e-mail and password."""
 
     name = forms.CharField(

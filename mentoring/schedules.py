@@ -13,6 +13,10 @@ BEAT_SCHEDULE = {
         "task": "mentoring.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "delete-expired-import-uploads": {
+        "task": "schemes.tasks.delete_expired_import_uploads",
+        "schedule": crontab(minute=35),
+    },
     "run-scheduled-matching": {
         "task": "matching.tasks.runs.run_scheduled_matching",
         "schedule": crontab(hour=6, minute=5),

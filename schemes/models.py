@@ -574,3 +574,28 @@ class Application(TimeStampedModel):
     @property
     def is_mentee(self) -> bool:
         return self.role == Role.MENTEE
+
+
+class ImportUpload(TimeStampedModel):
+    """An applications file a coordinator has uploaded and previewed, kept on the
+    server until they confirm the import: the confirmation posts back only this row's
+    id, so any file the upload accepted can be imported (a 5 MB file posted back would
+    be over the request limit). It belongs to the one coordinator and scheme, and is
+    deleted when imported or, unconfirmed, once it has expired."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The file's UTF-8 bytes: PostgreSQL's text cannot hold a NUL character, and a
+    # file with one must still be previewed (its row is refused, with the reason).
+    data = models.BinaryField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="importupload_expires_idx")]
+
+    def __str__(self):
+        return f"Import into {self.scheme} by {self.uploaded_by}"
+
+    @property
+    def text(self) -> str:
+        return bytes(self.data).decode("utf-8")

@@ -8,14 +8,17 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 
 from mentoring.permissions import View, deny_unless, first_or_404, holds_site_role
 from schemes.models import (
     PARTICIPANT_ROLES,
     Application,
     CustomQuestion,
+    ImportUpload,
     Invitation,
     Membership,
     Role,
@@ -174,6 +177,14 @@ def sees_others_data(user: Any) -> bool:
     return holds_site_role(user) or bool(
         user.is_authenticated
         and Membership.objects.filter(user=user, role=Role.COORDINATOR).exists()
+    )
+
+
+def import_uploads_for(scheme: Scheme, user: Any) -> QuerySet[ImportUpload]:
+    """The kept import files ``user`` may confirm in ``scheme``: their own and not
+    expired (another coordinator's file, or another scheme's, is never theirs)."""
+    return ImportUpload.objects.select_related("scheme").filter(
+        scheme=scheme, uploaded_by=user, expires_at__gt=timezone.now()
     )
 
 

@@ -1,4 +1,5 @@
-"""Background jobs of schemes: the e-mails of invitations and applications."""
+"""Background jobs of schemes: the e-mails of invitations and applications, and the
+clearing of import files nobody confirmed."""
 
 from typing import TYPE_CHECKING
 
@@ -26,3 +27,12 @@ def send_application_email(application_id: int, kind: "ApplicationEmail") -> boo
     from schemes.services.applications import application_email_send
 
     return application_email_send(application_id=application_id, kind=kind)
+
+
+@shared_task
+def delete_expired_import_uploads() -> int:
+    """Delete the uploaded import files nobody confirmed in time (hourly): they hold
+    people's answers, kept only for the confirmation."""
+    from schemes.services.imports import import_uploads_delete_expired
+
+    return import_uploads_delete_expired()

@@ -7,8 +7,9 @@ app_name = "schemes"
 urlpatterns = [
     # The participant's side.
     path("my-schemes/", questionnaire.my_schemes, name="my_schemes"),
-    path("invitations/<str:token>/", invitations.invitation_landing, name="invitation"),
-    path("apply/<str:token>/", invitations.open_apply, name="open_apply"),
+    # A token is URL-safe base64 (a slug), so anything else (a NUL) is a 404 at once.
+    path("invitations/<slug:token>/", invitations.invitation_landing, name="invitation"),
+    path("apply/<slug:token>/", invitations.open_apply, name="open_apply"),
     path("applications/<int:pk>/", questionnaire.application_overview, name="application"),
     path(
         "applications/<int:pk>/steps/<slug:step>/",

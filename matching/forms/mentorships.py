@@ -4,11 +4,12 @@ shortlist, and the coordinator's filter of the scheme's mentorships."""
 from django import forms
 
 from matching.models import Mentorship
+from mentoring.forms import CleanTextMixin
 
 REASON_MAX_LENGTH = 2000
 
 
-class MentorshipReplyForm(forms.Form):
+class MentorshipReplyForm(CleanTextMixin, forms.Form):
     """Accept or decline a match. The decision is the button pressed; a decline may say
     why, for the coordinators' eyes only."""
 
@@ -36,7 +37,7 @@ class MentorshipReplyForm(forms.Form):
         return cleaned
 
 
-class MentorshipEndForm(forms.Form):
+class MentorshipEndForm(CleanTextMixin, forms.Form):
     """End a mentorship early, with the reason the service requires."""
 
     reason = forms.CharField(
@@ -66,7 +67,7 @@ class MentorshipEndForm(forms.Form):
         return reason
 
 
-class ShortlistRequestForm(forms.Form):
+class ShortlistRequestForm(CleanTextMixin, forms.Form):
     """The mentor asked for: the button pressed on the shortlist."""
 
     mentor = forms.IntegerField(
@@ -76,7 +77,7 @@ class ShortlistRequestForm(forms.Form):
     )
 
 
-class MentorshipFilterForm(forms.Form):
+class MentorshipFilterForm(CleanTextMixin, forms.Form):
     """The coordinator's filter of a scheme's mentorships, read from the query string."""
 
     status = forms.ChoiceField(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from matching.models import MatchRun
 from matching.pool import MENTOR_STATUSES
+from mentoring.forms import CleanTextMixin
 from schemes.models import Application, Role, Scheme
 
 SORTS = [
@@ -18,7 +19,7 @@ SORTS = [
 ]
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(CleanTextMixin, forms.Form):
     """The filters and order of a run's proposals, read from the query string. A value
     that makes no sense is reported beside its field and that filter is left out."""
 
@@ -50,7 +51,7 @@ class ProposalFilterForm(forms.Form):
         }
 
 
-class SwapForm(forms.Form):
+class SwapForm(CleanTextMixin, forms.Form):
     """Another mentor for a proposal's mentee. Whether the pair breaks a rule, and so
     needs the reason, is the service's to say (with the run's weights and places)."""
 
@@ -81,7 +82,7 @@ class SwapForm(forms.Form):
         ).select_related("user")
 
 
-class PinForm(forms.Form):
+class PinForm(CleanTextMixin, forms.Form):
     pinned = forms.TypedChoiceField(
         choices=[("1", "Pin"), ("0", "Unpin")],
         coerce=lambda value: value == "1",
@@ -90,7 +91,7 @@ class PinForm(forms.Form):
     )
 
 
-class CompareForm(forms.Form):
+class CompareForm(CleanTextMixin, forms.Form):
     """Two of the scheme's finished (or published) runs, from the query string."""
 
     a = forms.TypedChoiceField(label="First run", coerce=int, choices=[])

@@ -5,10 +5,11 @@ from django import forms
 from matching.engine.criteria import CRITERIA
 from matching.pool import effective_weights
 from matching.selectors.settings import example_applications
+from mentoring.forms import CleanTextMixin
 from schemes.models import Role, Scheme
 
 
-class MatchingWeightsForm(forms.Form):
+class MatchingWeightsForm(CleanTextMixin, forms.Form):
     """One whole number from 0 to 100 per built-in criterion, starting at the scheme's
     current weight. The field names are the criteria's keys."""
 
@@ -38,7 +39,7 @@ class MatchingWeightsForm(forms.Form):
         return {criterion.key: self.cleaned_data[criterion.key] for criterion in CRITERIA}
 
 
-class ExampleForm(forms.Form):
+class ExampleForm(CleanTextMixin, forms.Form):
     """Which pair to show as the example, read from the query string: a mentee and a
     mentor named by e-mail address or part of their name. One of them alone shows their
     best partner in the pool; neither, the page's usual example."""

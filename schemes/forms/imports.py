@@ -1,12 +1,21 @@
 """Importing applications from a spreadsheet: the upload and the confirmation."""
 
+from typing import cast
+
 from django import forms
-from django.core import signing
+from django.db.models import QuerySet
+
+from mentoring.forms import CleanTextMixin
+from schemes.models import ImportUpload
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+GONE_MESSAGE = (
+    "This file is no longer waiting to be imported (a file waits an hour after its "
+    "upload, and is imported once). Please upload it again."
+)
 
 
-class ApplicationsUploadForm(forms.Form):
+class ApplicationsUploadForm(CleanTextMixin, forms.Form):
     """A CSV file of applications; ``cleaned_data["file"]`` is its text."""
 
     file = forms.FileField(
@@ -31,29 +40,17 @@ class ApplicationsUploadForm(forms.Form):
             ) from None
 
 
-class ApplicationsConfirmForm(forms.Form):
-    """The previewed file, posted back to be imported.
+class ApplicationsConfirmForm(CleanTextMixin, forms.Form):
+    """The confirmation of a previewed file: only the id of the file kept on the server
+    (``ImportUpload``), which must be this coordinator's, for this scheme, and not
+    expired. It is checked again row by row on import."""
 
-    The text travels compressed and signed: compressed so that a large file stays under
-    the request size limit, signed (for this scheme) so that what is imported is the
-    file the coordinator previewed. It is checked again row by row on import anyway.
-    """
+    upload = forms.ModelChoiceField(
+        queryset=ImportUpload.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"required": GONE_MESSAGE, "invalid_choice": GONE_MESSAGE},
+    )
 
-    # The form's metaclass moves declared fields into base_fields, so this field does not
-    # hide the bound data (self.data) as the stubs believe.
-    data = forms.CharField(widget=forms.HiddenInput)  # type: ignore[assignment]
-
-    def __init__(self, *args, scheme, **kwargs):
+    def __init__(self, *args, uploads: QuerySet[ImportUpload], **kwargs):
         super().__init__(*args, **kwargs)
-        self.salt = f"schemes.applications_import:{scheme.pk}"
-
-    def pack(self, text: str) -> str:
-        return signing.dumps(text, salt=self.salt, compress=True)
-
-    def clean_data(self) -> str:
-        try:
-            return signing.loads(self.cleaned_data["data"], salt=self.salt)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "The file could not be read back. Please upload it again."
-            ) from None
+        cast(forms.ModelChoiceField, self.fields["upload"]).queryset = uploads

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from mentoring.forms import CleanTextMixin
 from schemes.models import Invitation, ParticipantRole, Role
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -12,7 +13,7 @@ ROLE_CHOICES = [
 ]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(CleanTextMixin, forms.Form):
     """One person to invite; the service checks they are not in the scheme already."""
 
     name = forms.CharField(
@@ -38,7 +39,7 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class InvitationUploadForm(forms.Form):
+class InvitationUploadForm(CleanTextMixin, forms.Form):
     """A CSV file of name, e-mail and role; ``clean_file`` returns its text."""
 
     file = forms.FileField(
@@ -65,13 +66,16 @@ class InvitationUploadForm(forms.Form):
             ) from None
 
 
-class InvitationConfirmForm(forms.Form):
-    """The previewed CSV sent back unchanged: the service checks every row again."""
+class InvitationConfirmForm(CleanTextMixin, forms.Form):
+    """The previewed CSV sent back unchanged: the service checks every row (and every
+    cell, NUL and all) again."""
+
+    raw_fields = ("csv_text",)
 
     csv_text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_UPLOAD_BYTES, strip=False)
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(CleanTextMixin, forms.Form):
     """The role someone applies for from a scheme's open link."""
 
     role = forms.ChoiceField(choices=ParticipantRole.choices)

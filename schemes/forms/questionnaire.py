@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
+from mentoring.forms import CleanTextMixin
 from schemes import choices, questionnaire
 from schemes.models import Application, CustomQuestion
 
@@ -79,7 +80,7 @@ def select_field(name: str, **kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(choices=(), **kwargs)
 
 
-class StepForm(forms.Form):
+class StepForm(CleanTextMixin, forms.Form):
     """One step of the questionnaire for one application."""
 
     step = ""
@@ -360,7 +361,9 @@ class QuestionsForm(StepForm):
     def question_field(question: CustomQuestion) -> forms.Field:
         common: dict[str, Any] = {
             "label": question.text,
-            "help_text": question.help_text,
+            # Crispy renders help texts as HTML (ours hold links); a coordinator's hint
+            # is text, so it is escaped here.
+            "help_text": escape(question.help_text),
             "required": question.required,
         }
         options = [(str(choice), str(choice)) for choice in question.choices]
@@ -397,7 +400,7 @@ STEP_FORMS = {
 }
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanTextMixin, forms.Form):
     """The consent an applicant gives when submitting."""
 
     consent = forms.BooleanField(

@@ -1,17 +1,23 @@
 """The coordinator's review of applications: the list's filters and the decision."""
 
+from datetime import date
 from typing import cast
 
 from django import forms
 
+from mentoring.forms import CleanTextMixin
 from schemes.models import Application, ParticipantRole
+
+# The dates a filter may name: 9999-12-31 is a valid date, but the day after it is not.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(CleanTextMixin, forms.Form):
     """The filters of the applications list, read from the query string. A value that
     does not make sense is reported beside its field and that filter is left out."""
 
@@ -41,6 +47,10 @@ class ApplicationFilterForm(forms.Form):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        for name in ("submitted_from", "submitted_to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
         start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
         if start and end and end < start:
             self.add_error("submitted_to", "Choose a date on or after the “from” date.")
@@ -71,7 +81,7 @@ def reason_field(help_text: str, *, rows: int) -> forms.CharField:
     )
 
 
-class ApplicationDecisionForm(forms.Form):
+class ApplicationDecisionForm(CleanTextMixin, forms.Form):
     """Approve, wait-list or decline, with an optional reason for the person. The
     decision is the button pressed; whether it applies is the service's to say."""
 
@@ -118,7 +128,7 @@ class IdListField(forms.Field):
         return ids
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(CleanTextMixin, forms.Form):
     """One decision, with one reason, for the applications ticked on the list or for all
     of those matching its filters. Whether each can take it is the service's to say."""
 

@@ -7,6 +7,7 @@ rules are shown beside the fields; the views hand ``cleaned_data`` to the servic
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mentoring.forms import CleanTextMixin
 from schemes import choices as scheme_choices
 from schemes.models import CustomQuestion, Scheme
 from schemes.services.questions import QUESTION_FIELDS
@@ -82,7 +83,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class SchemeForm(FieldsetsMixin, forms.ModelForm):
+class SchemeForm(CleanTextMixin, FieldsetsMixin, forms.ModelForm):
     """Every setting of a scheme (``SETTINGS_FIELDS``), for creating and for editing."""
 
     development_areas = LinesField(
@@ -220,7 +221,7 @@ class SchemeForm(FieldsetsMixin, forms.ModelForm):
         return cleaned_data
 
 
-class QuestionForm(FieldsetsMixin, forms.ModelForm):
+class QuestionForm(CleanTextMixin, FieldsetsMixin, forms.ModelForm):
     """One of the scheme's own questions (``QUESTION_FIELDS``)."""
 
     choices = LinesField(

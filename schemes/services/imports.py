@@ -2,16 +2,18 @@
 tool) from a CSV whose columns are the questionnaire's fields.
 
 Every row is checked first (``applications_preview``); then every valid row is imported
-in one transaction (``applications_import``), as a submitted application of a person
-who has an account (a new one, or their existing one matched by e-mail address). Imported
-people are not e-mailed. ``docs/import.md`` describes the columns for the people who
-fill in the spreadsheet; ``tests/schemes/test_import_services.py`` keeps it up to date.
+in one transaction (``applications_import``): a person new to the site gets an account
+and a submitted application, and is not e-mailed; a person who already has an account
+gets a draft and an invitation, and submits it themselves. On the upload page the
+checked file waits on the server (``ImportUpload``) for the coordinator's confirmation.
+``docs/import.md`` describes the columns for the people who fill in the spreadsheet;
+``tests/schemes/test_import_services.py`` keeps it up to date.
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -21,10 +23,18 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from mentoring.services import users_bulk_get_or_create
+from mentoring.services import users_bulk_get_or_create, users_by_email
+from mentoring.validators import (
+    EMAIL_MAX_LENGTH,
+    clean_cells,
+    csv_rows,
+    formula_safe,
+    shown_cells,
+)
 from schemes import questionnaire
 from schemes.choices import DESCRIPTIVE_WORD_COUNT, DESCRIPTIVE_WORDS
-from schemes.models import Application, CustomQuestion, ParticipantRole, Scheme
+from schemes.models import Application, CustomQuestion, ImportUpload, ParticipantRole, Scheme
+from schemes.services.invitations import InvitationRow, invitations_bulk_create
 
 FIXED_COLUMNS = ("email", "name", "role", "submitted_at")
 # The questionnaire's own fields, in its order ("name" is one of the fixed columns).
@@ -41,6 +51,8 @@ COLUMN_ALIASES = {"e-mail": "email", "e_mail": "email", "full_name": "name"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
 NAME_MAX_LENGTH = 150
+# How long an uploaded file waits for its confirmation.
+UPLOAD_VALID_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,9 @@ class ApplicationsPreview:
 
 @dataclass(frozen=True)
 class ApplicationsImported:
-    imported: int
-    new_people: int
+    imported: int  # rows imported, as submitted applications or as invitations
+    invited: int  # of which invitations to people who already had an account
+    new_people: int  # accounts made
     rejected: list[RejectedRow]
 
 
@@ -127,7 +140,8 @@ def scheme_lists(scheme: Scheme) -> dict[str, list[str]]:
 
 def applications_template(scheme: Scheme) -> str:
     """A CSV with the header for ``scheme`` and one sample row (a mentee) that would
-    import as it is, to show how each column is filled in."""
+    import as it is, to show how each column is filled in. A cell that a spreadsheet
+    would run as a formula (a coordinator's list entry "=1+1") is escaped."""
     questions = list(scheme.questions.all())
     areas = scheme.development_areas
     sample = {
@@ -162,8 +176,8 @@ def applications_template(scheme: Scheme) -> str:
     columns = import_columns(questions)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerow([sample.get(column, "") for column in columns])
+    writer.writerow([formula_safe(column) for column in columns])
+    writer.writerow([formula_safe(sample.get(column, "")) for column in columns])
     return out.getvalue()
 
 
@@ -178,7 +192,7 @@ def applications_preview(*, scheme: Scheme, text: str) -> ApplicationsPreview:
     """
     preview = ApplicationsPreview()
     try:
-        lines = list(_rows(text))
+        lines = list(csv_rows(text))
     except csv.Error as error:
         preview.error = f"The file could not be read as CSV: {error}."
         return preview
@@ -213,17 +227,37 @@ def applications_preview(*, scheme: Scheme, text: str) -> ApplicationsPreview:
 
 @transaction.atomic
 def applications_import(*, scheme: Scheme, text: str, imported_by) -> ApplicationsImported:
-    """Import every valid row of the CSV in one transaction, as submitted applications
-    marked as imported, and return what was done. The rows are checked again (the file
-    may have been previewed before someone applied meanwhile). A whole-file problem is
-    raised, and nothing is imported. Nobody is e-mailed."""
+    """Import every valid row of the CSV in one transaction, and return what was done.
+    The rows are checked again (the file may have been previewed before someone applied
+    meanwhile). A whole-file problem is raised, and nothing is imported.
+
+    A person new to the site gets an account and a submitted application marked as
+    imported, with the consent they gave on the original form; they are not e-mailed.
+    A person who already has an account is never given an application they did not
+    submit here: they get a draft holding the imported answers and an e-mailed
+    invitation, and submit it themselves, giving their own consent.
+    """
     # One import at a time per scheme, so that two never add the same person twice.
     Scheme.objects.select_for_update().get(pk=scheme.pk)
     preview = applications_preview(scheme=scheme, text=text)
     if preview.error:
         raise ValidationError(preview.error)
     now = timezone.now()
-    users, new_people = _users_for(preview.valid)
+    existing = users_by_email(list({row.email for row in preview.valid}))
+    users, new_people = _users_for([row for row in preview.valid if row.email not in existing])
+    users |= existing
+    invitations = {
+        (invitation.email, invitation.role): invitation
+        for invitation in invitations_bulk_create(
+            scheme=scheme,
+            rows=[
+                InvitationRow(row.line, row.name, row.email, row.role)
+                for row in preview.valid
+                if row.email in existing
+            ],
+            invited_by=imported_by,
+        )
+    }
     consent = (
         "Consent given on the original application form (imported by "
         f"{imported_by.display_name} on {timezone.localdate(now):%-d %B %Y})"
@@ -232,41 +266,70 @@ def applications_import(*, scheme: Scheme, text: str, imported_by) -> Applicatio
     last_step = {
         role.value: questionnaire.steps_for(role, questions)[-1].slug for role in ParticipantRole
     }
-    Application.objects.bulk_create(
-        [
-            Application(
-                scheme=scheme,
-                user=users[row.email],
-                role=row.role,
-                status=Application.Status.SUBMITTED,
-                imported=True,
-                submitted_at=row.submitted_at or now,
-                last_step=last_step[row.role],
-                consent_text=consent,
-                consented_at=now,
-                answers=row.answers,
-                **row.values,
-            )
-            for row in preview.valid
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    applications = []
+    for row in preview.valid:
+        application = Application(
+            scheme=scheme,
+            user=users[row.email],
+            role=row.role,
+            imported=True,
+            last_step=last_step[row.role],
+            answers=row.answers,
+            **row.values,
+        )
+        invitation = invitations.get((row.email, row.role))
+        if invitation is None:
+            application.status = Application.Status.SUBMITTED
+            application.submitted_at = row.submitted_at or now
+            application.consent_text, application.consented_at = consent, now
+        else:
+            application.invitation = invitation
+        applications.append(application)
+    Application.objects.bulk_create(applications, batch_size=BATCH_SIZE)
     return ApplicationsImported(
-        imported=len(preview.valid), new_people=new_people, rejected=preview.rejected
+        imported=len(applications),
+        invited=len(invitations),
+        new_people=new_people,
+        rejected=preview.rejected,
     )
+
+
+@transaction.atomic
+def import_upload_create(*, scheme: Scheme, uploaded_by, text: str) -> ImportUpload:
+    """Keep a previewed file on the server for its coordinator to confirm. Their earlier
+    file for the scheme, and every expired file, are deleted."""
+    ImportUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    ImportUpload.objects.filter(scheme=scheme, uploaded_by=uploaded_by).delete()
+    upload = ImportUpload(
+        scheme=scheme,
+        uploaded_by=uploaded_by,
+        data=text.encode("utf-8"),
+        expires_at=timezone.now() + UPLOAD_VALID_FOR,
+    )
+    upload.full_clean()
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def import_upload_confirm(*, upload: ImportUpload, imported_by) -> ApplicationsImported:
+    """Import the kept file ``upload`` into its scheme (``applications_import``), then
+    delete it: a file is imported once, even when its confirmation is sent twice."""
+    kept = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
+    if kept is None:
+        raise ValidationError("This file has already been imported.")
+    result = applications_import(scheme=upload.scheme, text=kept.text, imported_by=imported_by)
+    kept.delete()
+    return result
+
+
+def import_uploads_delete_expired() -> int:
+    """Delete the files nobody confirmed in time; returns how many."""
+    deleted, _ = ImportUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 # --- reading the file ----------------------------------------------------------------
-
-
-def _rows(text: str):
-    """(first line number, cells) of each non-blank row; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    start = 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            yield start, cells
-        start = reader.line_num + 1
 
 
 def _normalise_question(text: str) -> str:
@@ -390,6 +453,13 @@ class _RowChecker:
         self.blank = {name: field.get_default() for name, field in self.model_fields.items()}
 
     def check(self, line: int, cells: list[str], preview: ApplicationsPreview) -> None:
+        try:
+            cells = clean_cells(cells)
+        except ValidationError as error:
+            shown = shown_cells(cells)
+            name, email = (_cell(shown, self.columns.get(key)) for key in ("name", "email"))
+            preview.rejected.append(RejectedRow(line, name, email, error.messages))
+            return
         reasons = []
         get = lambda key: _cell(cells, self.columns.get(key))  # noqa: E731
         email, name, role_text = get("email").lower(), get("name"), get("role")
@@ -397,6 +467,9 @@ class _RowChecker:
             reasons.append("has more cells than the header has columns")
         if not email:
             reasons.append("no e-mail address")
+        elif len(email) > EMAIL_MAX_LENGTH:
+            reasons.append(f"the e-mail address is longer than {EMAIL_MAX_LENGTH} characters")
+            email = ""
         else:
             try:
                 validate_email(email)

@@ -1,7 +1,6 @@
 """Every change to invitations: invite one person or a CSV list, resend, revoke, accept."""
 
 import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.validators import clean_cells, csv_rows, shown_cells
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
 from schemes.services.schemes import membership_add
@@ -143,8 +143,11 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     the scheme or already invited.
     """
     preview = InvitationPreview()
-    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    try:
+        rows = list(csv_rows(text))
+    except csv.Error as error:
+        preview.error = f"The file could not be read as CSV: {error}."
+        return preview
     if not rows:
         preview.error = "The file is empty: it needs one row per person: name, e-mail, role."
         return preview
@@ -164,7 +167,12 @@ def invitations_preview(*, scheme: Scheme, text: str) -> InvitationPreview:
     taken = _taken(scheme)
     width = max(columns.values()) + 1
     name_length = Invitation._meta.get_field("name").max_length
-    for line, row in rows:
+    for line, cells in rows:
+        try:
+            row = clean_cells(cells)
+        except ValidationError as error:
+            preview.rejected.append(RejectedRow(line, shown_cells(cells), error.messages[0]))
+            continue
         if len(row) < width:
             preview.rejected.append(
                 RejectedRow(line, row, "needs three columns: name, e-mail and role")
@@ -196,9 +204,18 @@ def invitations_import(*, scheme: Scheme, text: str, invited_by) -> list[Invitat
         raise ValidationError(preview.error)
     if not preview.valid:
         raise ValidationError("No row of the file can be invited.")
-    wanted = {(row.email, row.role) for row in preview.valid}
-    # An expired invitation for the same person and role gives way to the new one (the
-    # preview refused every row with a live one, so any pending one left has expired).
+    return invitations_bulk_create(scheme=scheme, rows=preview.valid, invited_by=invited_by)
+
+
+@transaction.atomic
+def invitations_bulk_create(
+    *, scheme: Scheme, rows: list[InvitationRow], invited_by
+) -> list[Invitation]:
+    """Invite each of ``rows`` (checked by the caller) in a fixed number of queries,
+    and e-mail each person. A pending invitation for the same person and role gives way
+    to the new one (the invitation preview refuses rows with a live one, so for it any
+    pending one left has expired; an import replaces a live one with its own)."""
+    wanted = {(row.email, row.role) for row in rows}
     stale = [
         pk
         for pk, email, role in Invitation.objects.filter(
@@ -220,11 +237,11 @@ def invitations_import(*, scheme: Scheme, text: str, invited_by) -> list[Invitat
             invited_by=invited_by,
             expires_at=expires_at,
         )
-        for row in preview.valid
+        for row in rows
     ]
     for invitation in invitations:
-        # Uniqueness was checked for the whole file above (and the database constraint
-        # still guards against a concurrent invitation); skip a query per row.
+        # Uniqueness was checked by the caller (and the database constraint still
+        # guards against a concurrent invitation); skip a query per row.
         invitation.full_clean(validate_unique=False, validate_constraints=False)
     Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
     for invitation in invitations:
@@ -256,7 +273,13 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     if invitation is None:
         return False
-    send_email(name="invitation", to=[invitation.email], context={"invitation": invitation})
+    # An invitation made by an import leads to a draft holding the imported answers.
+    imported = Application.objects.filter(invitation=invitation, imported=True).exists()
+    send_email(
+        name="invitation",
+        to=[invitation.email],
+        context={"invitation": invitation, "imported": imported},
+    )
     Invitation.objects.filter(pk=invitation_id).update(
         sent_at=timezone.now(), send_count=F("send_count") + 1
     )

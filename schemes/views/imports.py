@@ -8,13 +8,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mentoring.forms import message_service_error
 from schemes.forms.imports import ApplicationsConfirmForm, ApplicationsUploadForm
-from schemes.permissions import SchemeAccess, coordinator_view
+from schemes.permissions import SchemeAccess, coordinator_view, import_uploads_for
 from schemes.services.imports import (
     ApplicationsImported,
-    applications_import,
     applications_preview,
     applications_template,
     column_guide,
+    import_upload_confirm,
+    import_upload_create,
 )
 
 PREVIEW_ROWS = 20
@@ -27,12 +28,13 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
     to import its valid rows."""
     scheme = access.scheme
     upload = ApplicationsUploadForm()
-    if request.method == "POST" and "data" in request.POST:
-        confirm = ApplicationsConfirmForm(request.POST, scheme=scheme)
+    uploads = import_uploads_for(scheme, request.user)
+    if request.method == "POST" and "upload" in request.POST:
+        confirm = ApplicationsConfirmForm(request.POST, uploads=uploads)
         if confirm.is_valid():
             try:
-                result = applications_import(
-                    scheme=scheme, text=confirm.cleaned_data["data"], imported_by=request.user
+                result = import_upload_confirm(
+                    upload=confirm.cleaned_data["upload"], imported_by=request.user
                 )
             except ValidationError as error:
                 message_service_error(request, error, "Nothing was imported.")
@@ -40,7 +42,7 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
                 messages.success(request, _imported_message(result))
                 return redirect("schemes:applications", slug=scheme.slug)
         else:
-            messages.error(request, " ".join(map(str, confirm.errors["data"])))
+            messages.error(request, " ".join(map(str, confirm.errors["upload"])))
     elif request.method == "POST":
         upload = ApplicationsUploadForm(request.POST, request.FILES)
         if upload.is_valid():
@@ -49,8 +51,10 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
             if preview.error:
                 upload.add_error("file", preview.error)
             else:
-                confirm = ApplicationsConfirmForm(scheme=scheme)
-                confirm.initial = {"data": confirm.pack(text)}
+                # Kept on the server for the confirmation; only if it can be used.
+                kept = preview.valid and import_upload_create(
+                    scheme=scheme, uploaded_by=request.user, text=text
+                )
                 return render(
                     request,
                     "schemes/imports/preview.html",
@@ -58,7 +62,9 @@ def application_import(request: HttpRequest, access: SchemeAccess) -> HttpRespon
                         "scheme": scheme,
                         "preview": preview,
                         "shown": preview.valid[:PREVIEW_ROWS],
-                        "confirm": confirm,
+                        "confirm": ApplicationsConfirmForm(
+                            initial={"upload": kept.pk if kept else None}, uploads=uploads
+                        ),
                     },
                 )
     return render(
@@ -84,12 +90,15 @@ def application_import_template(request: HttpRequest, access: SchemeAccess) -> H
 
 
 def _imported_message(result: ApplicationsImported) -> str:
+    # The same words whoever had an account: the message must not tell the coordinator
+    # which of the people in the file already use the site.
     count = result.imported
-    message = f"Imported {count} application{'' if count == 1 else 's'}"
-    if result.new_people:
-        people = result.new_people
-        message += f" and made accounts for {people} {'person' if people == 1 else 'people'}"
-    message += ". Nobody was e-mailed; the applications are waiting for your decision."
+    message = (
+        f"Imported {count} row{'' if count == 1 else 's'}. Each person new to this site "
+        "has a submitted application waiting for your decision (they were not e-mailed); "
+        "anyone who already had an account here was e-mailed an invitation to check the "
+        "imported answers, give their consent and submit the application themselves."
+    )
     if result.rejected:
         count = len(result.rejected)
         message += (

@@ -235,9 +235,14 @@ def application_detail(
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
-    off to another site after a decision)."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    off to another site after a decision). Only a path counts: a bare word such as
+    "0" would be taken for a URL name by ``redirect``."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return ""

@@ -275,6 +275,7 @@ def test_nothing_ticked_is_explained_beside_the_choice_and_the_reason_is_kept(
         {"scope": "everything", "decision": "approve"},
         {"scope": "all", "decision": "promote"},
         {"scope": "all"},
+        {"scope": "all", "decision": "approve", "reason": "Welcome\x00 aboard"},
     ],
 )
 def test_a_nonsense_bulk_request_is_explained_never_a_500(client, coordinator, people, data):

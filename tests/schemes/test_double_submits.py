@@ -167,14 +167,14 @@ def test_the_open_link_in_a_race_with_a_submission_says_already_applied(
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_numbers_schemes_that_already_share_a_name():
     executor = MigrationExecutor(connection)
-    executor.migrate([("schemes", "0003_matching_settings")])
-    old = executor.loader.project_state([("schemes", "0003_matching_settings")]).apps
+    executor.migrate([("schemes", "0004_import_upload")])
+    old = executor.loader.project_state([("schemes", "0004_import_upload")]).apps
     OldScheme = old.get_model("schemes", "Scheme")
     for n, name in enumerate(["Leaders", "leaders", "Leaders", "Other"]):
         OldScheme.objects.create(name=name, slug=f"s{n}")
 
     executor = MigrationExecutor(connection)
-    executor.migrate([("schemes", "0004_scheme_name_unique")])
+    executor.migrate([("schemes", "0005_scheme_name_unique")])
 
     names = list(Scheme.objects.order_by("slug").values_list("name", flat=True))
     assert names == ["Leaders", "leaders (2)", "Leaders (3)", "Other"]

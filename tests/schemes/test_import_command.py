@@ -40,7 +40,11 @@ def test_import_prints_rejected_rows_and_imports_the_valid_ones(scheme, coordina
     output = run("council", path)
     assert "Line 3 (bad@) rejected: “bad@” is not a valid e-mail address." in output
     # The mentor row has the mentee's address with another role: one person, two roles.
-    assert "Imported 2 application(s) into Council staff mentoring (1 new account(s))" in output
+    assert (
+        "Imported 2 row(s) into Council staff mentoring: 2 submitted application(s) "
+        "(1 new account(s)), 0 invitation(s) e-mailed to people who already had an account; "
+        "1 row(s) rejected."
+    ) in output
     assert "Line 4" not in output
     assert Application.objects.filter(imported=True).count() == 2
 

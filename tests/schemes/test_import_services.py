@@ -17,15 +17,22 @@ from django.utils import timezone
 
 from mentoring.models import User
 from schemes import choices
-from schemes.models import Application, CustomQuestion, Role
-from schemes.questionnaire import missing_answers
+from schemes.models import Application, CustomQuestion, Invitation, Role
+from schemes.questionnaire import consent_text, missing_answers
 from schemes.services import imports
+from schemes.services.applications import application_submit
 from schemes.services.imports import (
     applications_import,
     applications_preview,
     applications_template,
 )
-from tests.factories import ApplicationFactory, CustomQuestionFactory, UserFactory
+from schemes.services.invitations import invitation_accept
+from tests.factories import (
+    ApplicationFactory,
+    CustomQuestionFactory,
+    InvitationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -371,16 +378,59 @@ def test_import_creates_people_and_submitted_applications_without_e_mailing(
     assert missing_answers(mentee, []) == []
 
 
-def test_an_existing_person_is_reused_whatever_the_case_of_their_address(scheme, coordinator):
+def test_someone_with_an_account_is_invited_to_a_draft_not_given_an_application(
+    scheme, coordinator, django_capture_on_commit_callbacks
+):
     person = UserFactory(email="alex.taylor@example.org", name="Alexandra Taylor")
     text = csv_text(scheme, {"email": "ALEX.Taylor@Example.ORG", "name": "Alex T"})
-    result = applications_import(scheme=scheme, text=text, imported_by=coordinator)
-    assert result.new_people == 0
-    assert Application.objects.get().user == person
+    with django_capture_on_commit_callbacks(execute=True):
+        result = applications_import(scheme=scheme, text=text, imported_by=coordinator)
+    assert (result.imported, result.invited, result.new_people) == (1, 1, 0)
+    application = Application.objects.get()
+    assert application.user == person and application.imported
+    # Nothing submitted, no consent recorded on their behalf: they do both themselves.
+    assert application.status == Application.Status.DRAFT
+    assert application.submitted_at is None and application.consented_at is None
+    assert application.consent_text == ""
+    assert application.job_title == "Policy officer"  # the imported answers, to check
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.status) == (
+        "alex.taylor@example.org",
+        Role.MENTEE,
+        Invitation.Status.PENDING,
+    )
+    assert application.invitation == invitation
+    assert invitation.invited_by == coordinator
+    [message] = mail.outbox
+    assert message.to == ["alex.taylor@example.org"]
+    assert "check your answers, give your consent" in message.body
+    assert invitation.get_absolute_url() in message.body
     person.refresh_from_db()
     assert person.name == "Alexandra Taylor"  # their own account keeps its name
     assert person.has_usable_password()
     assert EmailAddress.objects.filter(user=person).count() == 1
+
+
+def test_the_invited_person_accepts_checks_and_submits_with_their_own_consent(scheme, coordinator):
+    person = UserFactory(email="alex.taylor@example.org")
+    applications_import(scheme=scheme, text=csv_text(scheme, {}), imported_by=coordinator)
+    invitation = Invitation.objects.get()
+    application = invitation_accept(invitation=invitation, user=person)
+    assert application == Application.objects.get()  # the imported draft, resumed
+    application_submit(application=application, consent=True)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.consent_text == consent_text(scheme)
+    assert "original application form" not in application.consent_text
+
+
+def test_a_pending_invitation_gives_way_to_the_imports_own(scheme, coordinator):
+    UserFactory(email="alex.taylor@example.org")
+    earlier = InvitationFactory(scheme=scheme, email="alex.taylor@example.org", role=Role.MENTEE)
+    applications_import(scheme=scheme, text=csv_text(scheme, {}), imported_by=coordinator)
+    earlier.refresh_from_db()
+    assert earlier.status == Invitation.Status.REVOKED
+    assert Invitation.objects.filter(status=Invitation.Status.PENDING).count() == 1
 
 
 def test_rejected_rows_do_not_stop_the_valid_ones(scheme, coordinator):

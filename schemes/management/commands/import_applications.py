@@ -70,8 +70,10 @@ class Command(BaseCommand):
         self._report_rejected(result.rejected)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {result.imported} application(s) into {scheme.name} "
-                f"({result.new_people} new account(s)); {len(result.rejected)} row(s) rejected."
+                f"Imported {result.imported} row(s) into {scheme.name}: "
+                f"{result.imported - result.invited} submitted application(s) "
+                f"({result.new_people} new account(s)), {result.invited} invitation(s) e-mailed "
+                f"to people who already had an account; {len(result.rejected)} row(s) rejected."
             )
         )
 

@@ -20,7 +20,7 @@ def number_repeated_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schemes", "0003_matching_settings"),
+        ("schemes", "0004_import_upload"),
     ]
 
     operations = [
