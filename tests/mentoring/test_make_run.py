@@ -21,24 +21,12 @@ from django.test import override_settings
 
 from dashboard.management.commands.seed_demo import DEMO_PEOPLE
 from dashboard.management.commands.serve_demo import serving_lines
+from tests.test_production_settings import PREFIXES as SETTINGS_PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent.parent
-# Variables that could leak in from the developer's or CI's shell and change the outcome.
-PREFIXES = (
-    "DJANGO_",
-    "OIDC_",
-    "SAML_",
-    "SSO_",
-    "EMAIL_",
-    "CELERY_",
-    "ACCOUNT_",
-    "ALLAUTH_",
-    "REQUIRE_STAFF_",
-    "SESSION_",
-    "STAFF_",
-    "DATABASE_",
-    "REDIS_",
-)
+# The settings' variables that could leak in from the shell, and the services': a fresh
+# SQLite file stands in for any database configured there.
+PREFIXES = (*SETTINGS_PREFIXES, "DATABASE_", "REDIS_")
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 
