@@ -8,12 +8,17 @@ decline. Runs never touch published pairs.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from mentoring.models import TimeStampedModel
 from schemes.models import Application, Scheme
+from schemes.questionnaire import STEP_BY_SLUG
+
+# What a mentee may share with their mentor: their answers to the goal-setting questions.
+SHAREABLE_ANSWERS = STEP_BY_SLUG["goals"].fields
 
 
 class MatchRun(TimeStampedModel):
@@ -226,6 +231,9 @@ class Mentorship(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     end_reason = models.TextField(blank=True)
+    # The mentee's goal-setting answers (field names of the questionnaire's goals step)
+    # that their mentor may read: none until the mentee chooses, once the pair is active.
+    shared_answers = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -261,6 +269,14 @@ class Mentorship(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def clean(self):
+        super().clean()
+        shareable = set(SHAREABLE_ANSWERS)
+        if not isinstance(self.shared_answers, list) or not set(self.shared_answers) <= shareable:
+            raise ValidationError(
+                {"shared_answers": "Only the mentee's goal-setting answers can be shared."}
+            )
 
     def role_of(self, user) -> str | None:
         """ "mentee", "mentor" or None for ``user`` in this pair."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mentorships/<int:pk>/", mentorships.mentorship_detail, name="mentorship"),
     path("mentorships/<int:pk>/reply/", mentorships.mentorship_reply, name="mentorship_reply"),
     path("mentorships/<int:pk>/end/", mentorships.mentorship_end, name="mentorship_end"),
+    path("mentorships/<int:pk>/share/", mentorships.mentorship_share, name="mentorship_share"),
     path("applications/<int:pk>/shortlist/", mentorships.shortlist, name="shortlist"),
     # The coordinator's side.
     path("schemes/<slug:slug>/matching/settings/", settings.matching_settings, name="settings"),

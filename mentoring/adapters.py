@@ -1,10 +1,25 @@
 """How allauth fits this product's accounts."""
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
 
 from mentoring.services import user_welcome
+
+SIGNUP_DESTINATION_KEY = "signup_destination"
+
+
+def signup_destination_stash(request: HttpRequest, *, url: str, name: str) -> None:
+    """Remember, for someone without an account looking at ``url`` (a scheme's open
+    application link, an invitation), what it is called: an account created on the way
+    back to ``url`` keeps both, so that the welcome e-mail can name it and confirming
+    the address from another browser leads back to it."""
+    request.session[SIGNUP_DESTINATION_KEY] = {"url": url, "name": name}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,7 +34,23 @@ class AccountAdapter(DefaultAccountAdapter):
             user_welcome(user=email_address.user)
         return confirmed
 
+    def get_email_verification_redirect_url(self, email_address):
+        # An account confirmed before it was ever used, perhaps on another device than
+        # the one it was created on, goes back to where the person was going (signing in
+        # first there: a confirmation link alone never signs anyone in).
+        user = email_address.user
+        if user.signup_next and user.last_login is None:
+            if self.request.user.is_authenticated:
+                return user.signup_next
+            return f"{reverse('account_login')}?{urlencode({'next': user.signup_next})}"
+        return super().get_email_verification_redirect_url(email_address)
+
     def save_user(self, request, user, form, commit=True):
+        destination = request.session.get(SIGNUP_DESTINATION_KEY) or {}
+        next_url = get_next_redirect_url(request)
+        if next_url and destination.get("url") == next_url:
+            user.signup_next = next_url
+            user.signup_for = destination.get("name", "")
         user = super().save_user(request, user, form, commit=commit)
         if self.is_email_verified(request, user.email):
             # Signed up with the address an invitation link was sent to (the invitation

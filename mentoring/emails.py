@@ -2,23 +2,32 @@
 
 Each e-mail is three templates, ``templates/emails/<name>_subject.txt``,
 ``<name>_body.txt`` and ``<name>_body.html``, rendered with the same context and sent
-as one message with a plain-text and an HTML part.
+as one message with a plain-text and an HTML part. The plain-text templates (subject and
+body) are rendered without HTML escaping, so that "O'Brien & Co" reads as typed; the
+HTML body is escaped as every page is.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, Engine
 from django.template.loader import render_to_string
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered with ``context`` and no HTML escaping."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAlternatives:
     """Build the message ``name`` for ``to`` without sending it."""
     context = {"site_url": settings.SITE_URL, **context}
-    rendered_subject = render_to_string(f"emails/{name}_subject.txt", context)
+    rendered_subject = render_text(f"emails/{name}_subject.txt", context)
     # A header must be one line, whatever the template's whitespace.
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(rendered_subject.split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{name}_body.txt", context),
+        body=render_text(f"emails/{name}_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
     )

@@ -58,6 +58,11 @@ class User(AbstractUser):
         default=False,
         help_text="Sees scheme-wide figures and exports reports for every scheme.",
     )
+    # Where the person was going when they created their account (an open application
+    # link, an invitation) and what it was called, kept with the account so that
+    # confirming the address from any browser or device leads back there.
+    signup_next = models.CharField("signed up on the way to", max_length=500, blank=True)
+    signup_for = models.CharField("signed up to take part in", max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

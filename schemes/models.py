@@ -111,7 +111,8 @@ class Scheme(TimeStampedModel):
         "longest gap between sessions (weeks)",
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="A pair with no session for longer than this is shown as at risk.",
+        help_text="Kept for when pairs log their sessions: a pair with no session for longer "
+        "than this will then be shown as at risk.",
     )
     retention_months = models.PositiveSmallIntegerField(
         "keep personal data for (months after closing)",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from schemes.choices import DESCRIPTIVE_WORD_COUNT
+from schemes.choices import DESCRIPTIVE_WORD_COUNT, MenteeReason
 from schemes.models import Application, CustomQuestion, Role, Scheme
 
 
@@ -64,8 +64,10 @@ STEPS = (
     Step(
         "goals",
         "Your goals",
-        "Thinking about these now prepares you for your first meeting. Your mentor sees "
-        "your answers once you are matched; the coordinator uses them to find a good match.",
+        "Thinking about these now prepares you for your first meeting. The scheme's "
+        "coordinators read your answers to find you a good match. Your mentor sees none of "
+        "them unless you choose: once you have both accepted the match, you pick on your "
+        "mentorship's page which answers to share with them.",
         (
             "reason",
             "reason_details",
@@ -184,6 +186,12 @@ def missing_by_step(
     words = application.descriptive_words
     if words and len(words) != DESCRIPTIVE_WORD_COUNT:
         missing.append(("about", f"exactly {DESCRIPTIVE_WORD_COUNT} words that describe you"))
+    if (
+        application.role == Role.MENTEE
+        and application.reason == MenteeReason.OTHER
+        and not application.reason_details
+    ):
+        missing.append(("goals", "your reason for seeking a mentor, in your own words"))
     return missing
 
 
@@ -223,11 +231,13 @@ def consent_text(scheme: Scheme) -> str:
     return (
         f"I agree that the coordinators of {scheme.name} may use the information in this "
         "application to match me with a mentor or mentee and to run the scheme. My answers "
-        "are seen by the scheme's coordinators, by the site's administrators and, once we "
-        "are matched, by the person I am matched with. They are kept for "
-        f"{scheme.retention_months} months after the scheme "
-        "closes and then deleted. I can withdraw my application, download my data or ask "
-        "for it to be erased at any time."
+        "are seen by the scheme's coordinators and by the site's administrators. Once we are "
+        "matched, the person I am matched with sees my name, e-mail address, job title and "
+        "department and why we were matched; a mentee's answers to the goal-setting "
+        "questions reach their mentor only if the mentee chooses to share them. The "
+        f"coordinators keep my answers for no longer than {scheme.retention_months} months "
+        "after the scheme closes. I can withdraw my application at any time, and ask the "
+        "coordinators for a copy of my data or for it to be erased."
     )
 
 

@@ -307,6 +307,11 @@ MATRIX = [
         {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "coordinator": 405, "*": 404},
     ),
     (
+        "matching:mentorship_share",
+        {"pk": "@mentorship"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "coordinator": 405, "*": 404},
+    ),
+    (
         "matching:mentorship_end",
         {"pk": "@mentorship"},
         {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "coordinator": 200, "*": 404},

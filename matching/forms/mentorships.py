@@ -1,6 +1,8 @@
 """The forms of mentorships: a reply to a match, an early ending, a request from a
 shortlist, and the coordinator's filter of the scheme's mentorships."""
 
+from typing import cast
+
 from django import forms
 
 from matching.models import Mentorship
@@ -35,6 +37,23 @@ class MentorshipReplyForm(CleanTextMixin, forms.Form):
         if cleaned.get("decision") == self.ACCEPT:
             cleaned["reason"] = ""
         return cleaned
+
+
+class MentorshipShareForm(CleanTextMixin, forms.Form):
+    """The mentee's choice of the goal-setting answers their mentor may read."""
+
+    answers = forms.MultipleChoiceField(
+        label="Answers your mentor may read",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose among the answers you gave."},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        """``choices`` are the mentee's answered goal-setting questions: (field, label)."""
+        super().__init__(*args, **kwargs)
+        answers = cast(forms.MultipleChoiceField, self.fields["answers"])
+        answers.choices = choices
 
 
 class MentorshipEndForm(CleanTextMixin, forms.Form):

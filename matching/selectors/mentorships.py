@@ -7,15 +7,19 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from matching.models import Mentorship
+from matching.models import SHAREABLE_ANSWERS, Mentorship
 from mentoring.models import User
+from schemes import questionnaire
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role, Scheme
 from schemes.selectors import Tally
 
 __all__ = [
+    "GoalAnswer",
     "MentorshipCounts",
     "MentorshipForViewer",
+    "answers_shared_with_mentor",
+    "mentee_goal_answers",
     "mentorship_for_viewer",
     "mentorship_reasons",
     "mentorship_status_counts",
@@ -166,3 +170,38 @@ def open_mentorships_for_user(user: Any) -> list[MentorshipForViewer]:
     """``user``'s proposed and active mentorships, newest first, as they see them, in one
     query."""
     return _for_viewer(mentorships_for_user(user).filter(status__in=Mentorship.OPEN), user)
+
+
+@dataclass(frozen=True)
+class GoalAnswer:
+    """One of the mentee's answers to the goal-setting questions, as they wrote it, and
+    whether their mentor may read it."""
+
+    field: str
+    label: str
+    value: str
+    shared: bool
+
+
+def mentee_goal_answers(mentorship: Mentorship) -> list[GoalAnswer]:
+    """The goal-setting questions the mentee of ``mentorship`` answered, in the
+    questionnaire's order, each marked shared with the mentor or not: for the mentee to
+    choose from."""
+    application = mentorship.mentee_application
+    shared = set(mentorship.shared_answers)
+    answers = []
+    for field in SHAREABLE_ANSWERS:
+        value = questionnaire.display_value(application, field)
+        if value:
+            answers.append(
+                GoalAnswer(field, questionnaire.field_label(field), value, field in shared)
+            )
+    return answers
+
+
+def answers_shared_with_mentor(mentorship: Mentorship) -> list[GoalAnswer]:
+    """What the mentor of ``mentorship`` may read of the mentee's goal-setting answers:
+    exactly those the mentee chose, and only while the mentorship is active."""
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        return []
+    return [answer for answer in mentee_goal_answers(mentorship) if answer.shared]

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import MatchRun, Mentorship, Proposal
+from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
 from matching.pool import stale_pairs, stale_summary
 from matching.tasks.mentorships import send_mentorship_email
 from schemes.models import Application, Membership, Role, Scheme
@@ -208,6 +208,29 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     mentorship.save()
     _release(mentorship, now)
     transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "ended"))
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_share_answers(*, mentorship: Mentorship, user, answers: list[str]) -> Mentorship:
+    """Choose which of the mentee's goal-setting answers their mentor may read (an empty
+    list shares none). Only the mentee chooses, and only while the mentorship is active:
+    both have accepted. The coordinators are never shown the choice."""
+    if mentorship.role_of(user) != Role.MENTEE:
+        raise PermissionDenied("Only the mentee chooses what to share of their answers.")
+    _lock(mentorship)
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise ValidationError(
+            "Answers are shared once you have both accepted, while the mentorship lasts."
+        )
+    unknown = set(answers) - set(SHAREABLE_ANSWERS)
+    if unknown:
+        raise ValidationError(
+            {"answers": "Only your answers to the goal-setting questions can be shared."}
+        )
+    mentorship.shared_answers = [field for field in SHAREABLE_ANSWERS if field in answers]
+    mentorship.full_clean()
+    mentorship.save(update_fields=["shared_answers", "updated_at"])
     return mentorship
 
 

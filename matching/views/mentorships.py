@@ -7,11 +7,13 @@ pair and to its scheme's coordinators (404 for anyone else), a shortlist to the 
 whose application it is.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,15 +22,20 @@ from matching.forms.mentorships import (
     MentorshipEndForm,
     MentorshipFilterForm,
     MentorshipReplyForm,
+    MentorshipShareForm,
     ShortlistRequestForm,
 )
 from matching.models import Mentorship
 from matching.permissions import MentorshipAccess, mentorship_view
 from matching.selectors import MentorshipForViewer
-from matching.services.mentorships import mentorship_accept, mentorship_decline
+from matching.services.mentorships import (
+    mentorship_accept,
+    mentorship_decline,
+    mentorship_share_answers,
+)
 from matching.services.mentorships import mentorship_end as end_mentorship
 from matching.services.shortlist import mentorship_request, shortlist_for
-from mentoring.forms import add_service_error
+from mentoring.forms import add_service_error, message_service_error
 from mentoring.models import User
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role
@@ -86,6 +93,37 @@ def mentorship_reply(request: HttpRequest, access: MentorshipAccess) -> HttpResp
             messages.success(request, _reply_message(viewer, other, accepted=accept))
             return redirect(mentorship)
     return _detail_page(request, _viewed(access), form)
+
+
+@mentorship_view
+@require_POST
+def mentorship_share(request: HttpRequest, access: MentorshipAccess) -> HttpResponse:
+    """The mentee chooses which of their goal-setting answers their mentor may read."""
+    viewer = _viewed(access)
+    if viewer.role != Role.MENTEE:
+        raise PermissionDenied("Only the mentee chooses what to share of their answers.")
+    mentorship = viewer.mentorship
+    form = _share_form(mentorship, request.POST)
+    if form.is_valid():
+        try:
+            mentorship_share_answers(
+                mentorship=mentorship, user=request.user, answers=form.cleaned_data["answers"]
+            )
+        except ValidationError as error:
+            if mentorship.status != Mentorship.Status.ACTIVE:
+                message_service_error(request, error)
+                return redirect(mentorship)
+            add_service_error(form, error)
+        else:
+            count = len(mentorship.shared_answers)
+            mentor = viewer.other.display_name if viewer.other else "Your mentor"
+            if count:
+                ticked = "the answer" if count == 1 else f"the {count} answers"
+                messages.success(request, f"{mentor} can now read {ticked} you ticked.")
+            else:
+                messages.success(request, f"{mentor} sees none of your goal-setting answers.")
+            return redirect(mentorship)
+    return _detail_page(request, viewer, MentorshipReplyForm(), share_form=form)
 
 
 @mentorship_view
@@ -208,21 +246,39 @@ def _viewed(access: MentorshipAccess) -> MentorshipForViewer:
     return selectors.mentorship_for_viewer(access.mentorship, access.role)
 
 
+def _share_form(mentorship: Mentorship, data: QueryDict | None = None) -> MentorshipShareForm:
+    answers = selectors.mentee_goal_answers(mentorship)
+    return MentorshipShareForm(
+        data,
+        choices=[(answer.field, answer.label) for answer in answers],
+        initial={"answers": [answer.field for answer in answers if answer.shared]},
+    )
+
+
 def _detail_page(
-    request: HttpRequest, viewer: MentorshipForViewer, form: MentorshipReplyForm
+    request: HttpRequest,
+    viewer: MentorshipForViewer,
+    form: MentorshipReplyForm,
+    share_form: MentorshipShareForm | None = None,
 ) -> HttpResponse:
     mentorship = viewer.mentorship
-    context = {
+    context: dict[str, Any] = {
         "mentorship": mentorship,
         "viewer": viewer,
         "scheme": mentorship.scheme,
         "form": form,
     }
     if viewer.is_coordinator:
+        # The mentee's choice of what to share is between the pair: not shown here.
         context["breakdown"] = mentorship.breakdown
     else:
         context["other_application"] = getattr(mentorship, f"{viewer.other_role}_application")
         context["reasons"] = selectors.mentorship_reasons(mentorship.breakdown)
+    if viewer.role == Role.MENTEE and mentorship.status == Mentorship.Status.ACTIVE:
+        context["goal_answers"] = selectors.mentee_goal_answers(mentorship)
+        context["share_form"] = share_form or _share_form(mentorship)
+    elif viewer.role == Role.MENTOR:
+        context["shared_answers"] = selectors.answers_shared_with_mentor(mentorship)
     return render(request, "matching/mentorships/detail.html", context)
 
 

@@ -5,6 +5,14 @@ development areas) and for what is already saved. It checks and normalises one s
 answers and hands them over with ``step_values()`` and ``step_answers()`` to
 ``application_save_step``. Which answers are required comes from
 ``schemes.questionnaire``, so the form marks exactly what submitting will ask for.
+
+A draft is saved as it is: its required answers are required only to submit
+(``questionnaire.missing_answers``), and a value that cannot be stored (an e-mail address
+that is not one, a choice not on the list) is reported beside its field while every
+other answer of the step is handed over. An answer saved but not yet as submitting
+needs it (three words of five) is listed in ``unfinished``, to be pointed out before
+going on. An application already submitted must stay
+complete, so its steps are checked in full and saved only when all is well.
 """
 
 from typing import Any
@@ -93,6 +101,10 @@ class StepForm(CleanTextMixin, forms.Form):
 
     def __init__(self, data=None, *, application: Application, questions=()):
         self.application = application
+        self.is_draft = application.status == Application.Status.DRAFT
+        # A draft's answers that are saved but not yet as submitting needs them (five
+        # words, not three): field → what to do, shown when going on to the next step.
+        self.unfinished: dict[str, str] = {}
         self.scheme = application.scheme
         self.questions = questionnaire.questions_for(list(questions), application.role)
         super().__init__(data, initial=self.initial_values())
@@ -105,6 +117,21 @@ class StepForm(CleanTextMixin, forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*(self.layout_item(name) for name in self.fields))
+
+    def full_clean(self) -> None:
+        if not self.is_draft:
+            super().full_clean()
+            return
+        # A draft needs no answer yet: the fields stay marked required (submitting will
+        # ask for them) but are checked only for what was given.
+        required = [field for field in self.fields.values() if field.required]
+        for field in required:
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for field in required:
+                field.required = True
 
     @property
     def step_fields(self) -> tuple[str, ...]:
@@ -136,8 +163,14 @@ class StepForm(CleanTextMixin, forms.Form):
         return InlineRadios(name)
 
     def step_values(self) -> dict:
-        """The step's model fields (and the person's name), for the service."""
-        return {name: self.cleaned_data[name] for name in self.step_fields if name in self.fields}
+        """The step's model fields (and the person's name) that are well formed, for the
+        service: all of them when the form is valid, the rest of a draft's when some are
+        not."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.step_fields
+            if name in self.fields and name in self.cleaned_data
+        }
 
     def step_answers(self) -> dict | None:
         """The custom questions' answers by question id (None: this step has none)."""
@@ -181,10 +214,13 @@ class AboutForm(StepForm):
         words = self.cleaned_data["descriptive_words"]
         count = choices.DESCRIPTIVE_WORD_COUNT
         if words and len(words) != count:
-            raise ValidationError(
-                f"Choose exactly {NUMBER_WORDS.get(count, count)} words: you chose {len(words)}.",
-                code="word_count",
+            message = (
+                f"Choose exactly {NUMBER_WORDS.get(count, count)} words: you chose {len(words)}."
             )
+            if not self.is_draft:
+                raise ValidationError(message, code="word_count")
+            # A draft keeps the words chosen so far; submitting asks for exactly five.
+            self.unfinished["descriptive_words"] = message
         return words
 
 
@@ -307,7 +343,10 @@ class GoalsForm(StepForm):
         if cleaned.get("reason") == choices.MenteeReason.OTHER and not cleaned.get(
             "reason_details"
         ):
-            self.add_error("reason_details", "Please say what your reason is.")
+            if self.is_draft:
+                self.unfinished["reason_details"] = "Please say what your reason is."
+            else:
+                self.add_error("reason_details", "Please say what your reason is.")
         return cleaned
 
 
@@ -391,6 +430,7 @@ class QuestionsForm(StepForm):
         return {
             str(question.pk): self.cleaned_data[self.field_name(question)]
             for question in self.questions
+            if self.field_name(question) in self.cleaned_data
         }
 
 

@@ -165,8 +165,8 @@ class SchemeForm(CleanTextMixin, FieldsetsMixin, forms.ModelForm):
                 "Only needed when pairs meet a fixed number of times; leave empty otherwise."
             ),
             "retention_months": (
-                "Personal data in applications and mentorships is removed this many months "
-                "after the scheme closes."
+                "Applicants agree that their personal data is kept no longer than this many "
+                "months after the scheme closes. Removing it then is done by hand for now."
             ),
             "matching_mode": (
                 "With a shortlist, each mentee sees their five best mentors, with the reasons, "

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentoring.adapters import signup_destination_stash
 from mentoring.forms import add_service_error, message_service_error
 from schemes.forms.invitations import (
     ApplyForm,
@@ -232,6 +233,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
         # The link was e-mailed to this address, so whoever follows it owns the address:
         # signing up with it needs no second verification e-mail.
         get_adapter(request).stash_verified_email(request, invitation.email)
+        signup_destination_stash(request, url=request.path, name=scheme.name)
 
     context.update(
         {
@@ -272,6 +274,10 @@ def open_apply(request: HttpRequest, token: str) -> HttpResponse:
     mine = {}
     if user.is_authenticated:
         mine = {a.role: a for a in Application.objects.filter(scheme=scheme, user=user)}
+    else:
+        # An account created from here comes back here, from whichever browser its
+        # address is confirmed in.
+        signup_destination_stash(request, url=request.path, name=scheme.name)
     window_problem = scheme.window_problem()
     roles = [
         {"value": role.value, "label": role.label.lower(), "application": mine.get(role.value)}

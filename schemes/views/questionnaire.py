@@ -5,17 +5,21 @@ Every page here is the applicant's own: ``get_application_for_user`` answers 404
 anyone else, the scheme's coordinators included (they have the review pages).
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mentoring.forms import add_service_error, message_service_error
 from schemes import questionnaire, selectors
 from schemes.choices import DESCRIPTIVE_WORD_COUNT
-from schemes.forms.questionnaire import STEP_FORMS, SubmitForm
+from schemes.forms.questionnaire import STEP_FORMS, StepForm, SubmitForm
 from schemes.models import Application, CustomQuestion
 from schemes.permissions import get_application_for_user
 from schemes.services.applications import application_save_step, application_submit
@@ -91,11 +95,61 @@ def application_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+# What a step's form carried when its sender was found signed out (signed out in another
+# tab, or the session ended): kept in the session, which survives signing in again, and
+# saved once the owner of the application is back on the step.
+UNSAVED_KEY = "questionnaire_unsaved"
+UNSAVED_MAX_CHARS = 100_000
+RESTORED = "You were signed out when you saved this step. What you typed is kept, and saved now."
+
+
+def _login_keeping_unsaved_step(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for a questionnaire step that first keeps what a signed-out
+    person posted, so that signing in again brings it back."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, pk, step)
+        if request.method == "POST":
+            data = {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key != "csrfmiddlewaretoken"
+            }
+            if sum(len(v) for values in data.values() for v in values) <= UNSAVED_MAX_CHARS:
+                request.session[UNSAVED_KEY] = {"pk": pk, "step": step, "data": data}
+                messages.info(
+                    request,
+                    "You were signed out, so your answers are not saved yet. Sign in again "
+                    "and they will be.",
+                )
+        return redirect_to_login(request.path)
+
+    return wrapper
+
+
+def _take_unsaved(request: HttpRequest, application: Application, step: str) -> QueryDict | None:
+    """What was posted to this step while signed out, taken from the session."""
+    unsaved = request.session.get(UNSAVED_KEY)
+    if not unsaved or unsaved.get("pk") != application.pk or unsaved.get("step") != step:
+        return None
+    del request.session[UNSAVED_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in unsaved["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+@_login_keeping_unsaved_step
 @require_http_methods(["GET", "POST"])
 def questionnaire_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """One step of the questionnaire: show what was saved, check and save the answers,
-    then go on to the next step, or back to "my schemes" to finish later."""
+    """One step of the questionnaire: show what was saved, save the answers, then go on
+    to the next step, or back to "my schemes" to finish later.
+
+    A draft keeps every answer that is well formed, whatever else is missing or wrong;
+    the others are shown beside their fields to be corrected. Answers posted while
+    signed out are saved when the person comes back to the step after signing in."""
     application = get_application_for_user(request.user, pk)
     questions = list(application.scheme.questions.all())
     steps = questionnaire.steps_for(application.role, questions)
@@ -110,13 +164,11 @@ def questionnaire_step(request: HttpRequest, pk: int, step: str) -> HttpResponse
         )
         return redirect("schemes:application", pk=application.pk)
     index = slugs.index(step)
-    form_class = STEP_FORMS[step]
-    form = form_class(
-        request.POST if request.method == "POST" else None,
-        application=application,
-        questions=questions,
-    )
-    if request.method == "POST" and form.is_valid():
+    is_draft = application.status == Application.Status.DRAFT
+    restored = _take_unsaved(request, application, step) if request.method == "GET" else None
+    data = request.POST if request.method == "POST" else restored
+    form = STEP_FORMS[step](data, application=application, questions=questions)
+    if data is not None and (form.is_valid() or is_draft):
         try:
             application_save_step(
                 application=application,
@@ -127,18 +179,9 @@ def questionnaire_step(request: HttpRequest, pk: int, step: str) -> HttpResponse
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if application.status != Application.Status.DRAFT:
-                messages.success(request, "Your changes are saved.")
-                return redirect("schemes:application", pk=application.pk)
-            if "finish_later" in request.POST:
-                messages.success(request, SAVED_FOR_LATER)
-                return redirect("schemes:my_schemes")
-            if index + 1 < len(steps):
-                return redirect(
-                    "schemes:questionnaire_step", pk=application.pk, step=slugs[index + 1]
-                )
-            return redirect("schemes:application", pk=application.pk)
-    is_draft = application.status == Application.Status.DRAFT
+            after = _after_saving(request, form, application, slugs, index, restored=restored)
+            if after is not None:
+                return after
     return render(
         request,
         "schemes/questionnaire/step.html",
@@ -186,6 +229,49 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "schemes/questionnaire/withdraw.html",
         {"application": application, "scheme": application.scheme},
     )
+
+
+def _after_saving(
+    request: HttpRequest,
+    form: StepForm,
+    application: Application,
+    slugs: list[str],
+    index: int,
+    *,
+    restored: QueryDict | None,
+) -> HttpResponse | None:
+    """Where a step goes once saved: on to the next step, to "my schemes" to finish
+    later, back to the application once submitted; or ``None`` to show the step again,
+    with what could not be saved, or (going on) what submitting will ask to change."""
+    data = restored if restored is not None else request.POST
+    if form.errors:
+        messages.warning(
+            request,
+            "Your other answers are saved. The ones marked below could not be saved as "
+            "they are: please correct them.",
+        )
+        return None
+    if restored is not None:
+        messages.success(request, RESTORED)
+        return redirect("schemes:questionnaire_step", pk=application.pk, step=slugs[index])
+    if application.status != Application.Status.DRAFT:
+        messages.success(request, "Your changes are saved.")
+        return redirect("schemes:application", pk=application.pk)
+    if "finish_later" in data:
+        messages.success(request, SAVED_FOR_LATER)
+        return redirect("schemes:my_schemes")
+    if form.unfinished:
+        # Saved as they are; said now rather than only when submitting.
+        for field, problem in form.unfinished.items():
+            form.add_error(field, problem)
+        messages.info(
+            request,
+            "Your answers are saved. Before you go on, please look at the ones marked below.",
+        )
+        return None
+    if index + 1 < len(slugs):
+        return redirect("schemes:questionnaire_step", pk=application.pk, step=slugs[index + 1])
+    return redirect("schemes:application", pk=application.pk)
 
 
 def _furthest_step(

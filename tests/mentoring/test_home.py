@@ -164,3 +164,38 @@ def test_home_queries_do_not_grow_with_the_number_of_mentorships(
     with django_assert_max_num_queries(11):
         response = client.get("/")
     assert response.text.count("your mentee in") == 12
+
+
+# Features that come with later work (the agreement, sessions, reflections, downloading
+# one's data) are not promised before they exist.
+NOT_YET = ("agreement", "sessions", "reflect", "download", "nudge", "exports")
+
+
+def test_no_page_of_a_new_person_or_a_visitor_promises_what_does_not_exist(client, mentee):
+    pages = [client.get(reverse("home")).text]
+    client.force_login(mentee)
+    pages.append(client.get(reverse("home")).text)
+    for text in pages:
+        for words in NOT_YET:
+            assert words not in text.lower(), words
+
+
+def test_the_consent_promises_only_what_is_true(scheme):
+    from schemes.questionnaire import consent_text
+
+    text = consent_text(scheme)
+    assert "download" not in text
+    assert "goal-setting questions reach their mentor only if the mentee chooses" in text
+    assert "sees my name, e-mail address, job title and department" in text
+
+
+def test_someone_who_signed_up_through_a_scheme_is_led_back_to_it(client, outsider):
+    outsider.signup_next = "/apply/open-link-token/"
+    outsider.signup_for = "Council staff mentoring"
+    outsider.save()
+    client.force_login(outsider)
+    response = client.get(reverse("home"))
+    assert "You created your account to take part in Council staff mentoring." in response.text
+    assert '<a href="/apply/open-link-token/">Carry on to Council staff mentoring</a>' in (
+        response.text
+    )

@@ -246,7 +246,7 @@ def test_consent_is_stored_with_the_exact_words_and_the_time(scheme):
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert application.consent_text == questionnaire.consent_text(scheme)
-    assert f"kept for {scheme.retention_months} months" in application.consent_text
+    assert f"no longer than {scheme.retention_months} months" in application.consent_text
     assert application.consented_at == moment
     assert application.submitted_at == moment
 

@@ -1,14 +1,17 @@
 """The coordinator's invitation pages, the page an invitation's link opens, and a
 scheme's open application link, as each person sees them."""
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -458,6 +461,7 @@ def test_sign_up_from_the_invitation_needs_no_verification_and_comes_back(
     assert EmailAddress.objects.get(user=user).verified
     # No "confirm your address" e-mail: only the welcome.
     assert [message.subject for message in mail.outbox] == ["[Mentoring] Welcome to Mentoring"]
+    assert "You created it to take part in Council staff mentoring." in mail.outbox[0].body
     response = client.get(url)
     assert "Accept and start my application" in response.content.decode()
 
@@ -516,6 +520,83 @@ def test_anonymous_person_on_the_open_link_is_asked_to_sign_up_or_sign_in(client
         "I have an account: sign in"
     )
     assert "account_verified_email" not in client.session
+
+
+def _sign_up_from(client, url, email="olu@example.org"):
+    client.get(url)
+    return client.post(
+        reverse("account_signup") + "?" + urlencode({"next": url}),
+        {
+            "name": "Olu O'Brien",
+            "email": email,
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+            "next": url,
+        },
+    )
+
+
+def _confirmation_url(email):
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    return re.search(r"/accounts/confirm-email/\S+/", message.body).group(0)
+
+
+def test_the_open_link_is_found_again_when_the_address_is_confirmed_elsewhere(
+    client, open_link, django_capture_on_commit_callbacks
+):
+    url = _open_url(open_link)
+    response = _sign_up_from(client, url)
+    assert response.url == reverse("account_email_verification_sent")
+    user = User.objects.get(email="olu@example.org")
+    assert (user.signup_next, user.signup_for) == (url, "Council staff mentoring")
+
+    # Another browser or device: no session of the sign-up at all.
+    elsewhere = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = elsewhere.post(_confirmation_url("olu@example.org"))
+    login = reverse("account_login") + "?" + urlencode({"next": url})
+    assert response.url == login
+    assert EmailAddress.objects.get(user=user).verified
+    response = elsewhere.post(
+        login, {"login": "olu@example.org", "password": "a-long-enough-passphrase"}
+    )
+    assert response.url == url
+    assert "Apply as a mentee" in elsewhere.get(url).content.decode()
+
+    welcome = mail.outbox[-1]
+    assert welcome.subject == "[Mentoring] Welcome to Mentoring"
+    assert "You created it to take part in Council staff mentoring." in welcome.body
+    assert f"{settings.SITE_URL}{url}" in welcome.body
+    assert "invite" not in welcome.body
+
+
+def test_a_later_address_change_does_not_lead_back_to_the_open_link(client, open_link):
+    url = _open_url(open_link)
+    _sign_up_from(client, url)
+    user = User.objects.get(email="olu@example.org")
+    client.post(_confirmation_url("olu@example.org"))  # the same browser: signed in
+    assert client.session["_auth_user_id"] == str(user.pk)
+    second = EmailAddress.objects.create(user=user, email="olu.new@example.org")
+    key = EmailConfirmationHMAC(second).key
+    response = client.post(reverse("account_confirm_email", args=[key]))
+    assert url not in response.url
+
+
+def test_signing_up_from_elsewhere_after_seeing_the_open_link_keeps_no_destination(
+    client, open_link
+):
+    client.get(_open_url(open_link))
+    client.post(
+        reverse("account_signup"),
+        {
+            "name": "Pat Person",
+            "email": "pat@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    user = User.objects.get(email="pat@example.org")
+    assert (user.signup_next, user.signup_for) == ("", "")
 
 
 def test_a_turned_off_open_link_is_not_found(client, scheme, open_link, outsider):

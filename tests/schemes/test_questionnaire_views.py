@@ -12,6 +12,7 @@ from django.utils import timezone
 from schemes import questionnaire
 from schemes.models import Application, Role
 from tests.factories import (
+    PASSWORD,
     ApplicationFactory,
     CustomQuestionFactory,
     MembershipFactory,
@@ -145,34 +146,111 @@ def test_the_progress_shows_the_step_and_marks_the_current_one(client, draft):
     assert "2. Your work" in response.text.split('aria-current="step"')[1][:40]
 
 
-def test_errors_appear_beside_the_field_and_keep_what_was_typed(client, draft):
+def test_a_malformed_answer_is_shown_beside_its_field_and_the_rest_is_saved(client, draft):
     client.force_login(draft.user)
     response = client.post(
         step_url(draft, "work"),
-        {**WORK, "job_title": "", "responsibilities": "Casework, typed with care."},
+        {
+            **WORK,
+            "grade": "",
+            "line_manager_email": "boss at example",
+            "responsibilities": "Casework, typed with care.",
+        },
     )
     assert response.status_code == 200
     page = Page(response.text)
-    job_title = page.find("id_job_title")
-    assert job_title["aria-invalid"] == "true"
-    assert "id_job_title_error" in job_title["aria-describedby"]
-    assert "Please answer this question." in response.text
-    assert "Casework, typed with care." in response.text
-    assert 'value="Grade 6" selected' in response.text
+    email = page.find("id_line_manager_email")
+    assert email["aria-invalid"] == "true"
+    assert "id_line_manager_email_error" in email["aria-describedby"]
+    assert email["value"] == "boss at example"  # kept on the page, to be corrected
+    assert "aria-invalid" not in page.find("id_grade")  # required only to submit
+    assert "Your other answers are saved." in response.text
     draft.refresh_from_db()
-    assert draft.responsibilities == ""  # nothing saved
+    assert draft.responsibilities == "Casework, typed with care."
+    assert draft.job_title == "Housing officer"
+    assert draft.line_manager_email == ""
 
 
-def test_five_words_exactly_and_the_message_says_how_many_were_chosen(client, draft):
+def test_finishing_later_with_a_required_answer_left_empty_saves_what_was_typed(client, draft):
     client.force_login(draft.user)
     response = client.post(
-        step_url(draft, "about"), {**ABOUT, "descriptive_words": ["Calm", "Quiet", "Curious"]}
+        step_url(draft, "work"),
+        {"job_title": "Housing officer", "responsibilities": "Casework.", "finish_later": "1"},
+    )
+    assert response.url == reverse("schemes:my_schemes")
+    assert messages_of(response) == ["Your answers are saved. You can carry on where you left off."]
+    page = Page(client.get(step_url(draft, "work")).text)
+    assert page.find("id_job_title")["value"] == "Housing officer"
+    assert "Casework." in client.get(step_url(draft, "work")).text
+    missing = client.get(overview_url(draft)).text
+    assert "Grade" in missing
+
+
+def test_step_one_keeps_its_answers_when_the_words_are_not_five(client, draft):
+    client.force_login(draft.user)
+    response = client.post(
+        step_url(draft, "about"),
+        {**ABOUT, "descriptive_words": ["Calm", "Quiet", "Curious"], "finish_later": "1"},
+    )
+    assert response.url == reverse("schemes:my_schemes")
+    draft.refresh_from_db()
+    assert draft.descriptive_words == ["Calm", "Quiet", "Curious"]
+    assert draft.professional_body == "CIPD" and draft.heard_from == "intranet"
+    response = client.post(overview_url(draft), {"consent": "on"})
+    assert "exactly 5 words that describe you" in response.text
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.DRAFT
+
+
+def test_a_submitted_application_still_needs_five_words_and_every_required_answer(
+    client, council, mentee_application
+):
+    client.force_login(mentee_application.user)
+    response = client.post(
+        step_url(mentee_application, "about"),
+        {**ABOUT, "descriptive_words": ["Calm", "Quiet", "Curious"]},
     )
     assert response.status_code == 200
     assert "Choose exactly five words: you chose 3." in response.text
     assert Page(response.text).find("id_descriptive_words_0")["aria-invalid"] == "true"
+    response = client.post(step_url(mentee_application, "work"), {**WORK, "job_title": ""})
+    assert "Please answer this question." in response.text
+    mentee_application.refresh_from_db()
+    assert mentee_application.job_title != ""
+
+
+def test_saving_after_signing_out_elsewhere_keeps_the_text_for_after_signing_in(client, draft):
+    client.force_login(draft.user)
+    client.get(step_url(draft, "work"))
+    client.logout()  # in another tab
+    typed = {**WORK, "grade": "", "responsibilities": "Typed before the session ended."}
+    response = client.post(step_url(draft, "work"), {**typed, "finish_later": "1"})
+    login = reverse("account_login")
+    assert response.url.startswith(login) and "next=" in response.url
+    assert "Sign in again and they will be." in client.get(response.url).text
     draft.refresh_from_db()
-    assert draft.descriptive_words == []
+    assert draft.responsibilities == ""
+
+    response = client.post(response.url, {"login": draft.user.email, "password": PASSWORD})
+    assert response.url == step_url(draft, "work")
+    response = client.get(response.url)  # saves what was kept, then shows it
+    assert response.url == step_url(draft, "work")
+    response = client.get(response.url)
+    assert "You were signed out when you saved this step." in response.text
+    assert "Typed before the session ended." in response.text
+    draft.refresh_from_db()
+    assert draft.responsibilities == "Typed before the session ended."
+    assert draft.job_title == "Housing officer"
+    # Kept once: coming back later shows what is saved, with no second notice.
+    assert "signed out" not in client.get(step_url(draft, "work")).text
+
+
+def test_what_was_posted_signed_out_is_not_given_to_someone_else(client, draft, mentee):
+    client.post(step_url(draft, "work"), {**WORK, "job_title": "Not theirs"})
+    client.force_login(mentee)
+    assert client.get(step_url(draft, "work")).status_code == 404
+    draft.refresh_from_db()
+    assert draft.job_title == ""
 
 
 def test_an_unknown_word_or_place_is_refused(client, draft):
@@ -253,13 +331,6 @@ def test_leaving_half_way_and_resuming_at_the_right_step(client, draft):
     assert draft.job_title == "Housing officer"
 
 
-def test_finishing_later_still_checks_the_answers(client, draft):
-    client.force_login(draft.user)
-    response = client.post(step_url(draft, "work"), {"finish_later": "1"})
-    assert response.status_code == 200
-    assert "Please answer this question." in response.text
-
-
 def test_back_goes_to_the_previous_step(client, draft):
     client.force_login(draft.user)
     response = client.get(step_url(draft, "preferences"))
@@ -304,12 +375,12 @@ def test_the_schemes_own_questions_are_asked_and_saved_by_question_id(client, dr
     assert "4 out of 5" in client.get(overview_url(draft)).text
 
 
-def test_a_required_custom_question_left_empty_is_shown_beside_it(client, draft, council):
+def test_a_required_custom_question_is_asked_for_on_submitting(client, draft, council):
     question = CustomQuestionFactory(scheme=council, kind="text", required=True)
     client.force_login(draft.user)
     response = client.post(step_url(draft, "questions"), {})
-    assert response.status_code == 200
-    assert Page(response.text).find(f"id_question_{question.pk}")["aria-invalid"] == "true"
+    assert response.status_code == 302  # a draft may leave it for now
+    assert question.text in client.post(overview_url(draft), {"consent": "on"}).text
 
 
 def test_the_questions_step_is_not_there_when_the_scheme_has_none(client, draft):
@@ -624,7 +695,8 @@ def test_a_draft_review_page_and_a_questions_step_are_accessible(client, draft, 
     # With errors shown, too.
     response = client.post(overview_url(draft), {})
     assert_accessible_page(Page(response.text))
-    response = client.post(step_url(draft, "about"), {"descriptive_words": ["Calm"]})
+    response = client.post(step_url(draft, "about"), {"descriptive_words": ["Nonsense"]})
+    assert response.status_code == 200
     assert_accessible_page(Page(response.text))
 
 
@@ -640,3 +712,28 @@ def test_places_and_departments_are_not_asked_when_the_scheme_has_no_lists(clien
     review = client.get(overview_url(application)).text
     assert "Where you could meet" not in review
     assert "Long term or a short boost" in review
+
+
+def test_another_reason_without_its_details_is_asked_for_on_submitting(client, draft):
+    client.force_login(draft.user)
+    response = client.post(
+        step_url(draft, "goals"),
+        {**GOALS, "reason": "other", "reason_details": "", "finish_later": "1"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.reason == "other"
+    response = client.post(overview_url(draft), {"consent": "on"})
+    assert "your reason for seeking a mentor, in your own words" in response.text
+
+
+def test_going_on_with_the_wrong_number_of_words_saves_them_and_says_so(client, draft):
+    client.force_login(draft.user)
+    response = client.post(step_url(draft, "about"), {**ABOUT, "descriptive_words": ["Calm"]})
+    assert response.status_code == 200
+    assert "Choose exactly five words: you chose 1." in response.text
+    assert Page(response.text).find("id_descriptive_words_0")["aria-invalid"] == "true"
+    assert "Your answers are saved. Before you go on" in response.text
+    draft.refresh_from_db()
+    assert draft.descriptive_words == ["Calm"]
+    assert draft.phone == "024 7683 1234"

@@ -126,7 +126,9 @@ def test_a_staff_session_ends_at_its_deadline(client, coordinator, monkeypatch):
 
 def test_the_consent_names_everyone_who_can_read_the_answers(scheme):
     # Coordinators (the review pages) and site administrators (the admin) read every
-    # answer; the matched partner reads them once matched.
+    # answer; the matched partner sees who the person is, and a mentor the goal-setting
+    # answers their mentee chooses to share.
     text = consent_text(scheme)
-    assert "seen by the scheme's coordinators, by the site's administrators" in text
-    assert "by the person I am matched with" in text
+    assert "seen by the scheme's coordinators and by the site's administrators" in text
+    assert "the person I am matched with sees my name" in text
+    assert "only if the mentee chooses to share them" in text

@@ -1,0 +1,153 @@
+"""Every e-mail the product sends reads as typed in its plain-text part ("O'Brien & Co")
+and is escaped in its HTML part."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from matching.models import Mentorship
+from matching.services.mentorship_emails import mentorship_email_send
+from mentoring.models import User
+from mentoring.services import user_welcome_email_send
+from schemes.models import Application
+from schemes.services.applications import application_email_send
+from schemes.services.invitations import invitation_email_send
+
+pytestmark = pytest.mark.django_db
+
+NAME = "D'Arcy O'Neill & <b>Bold</b>"
+SCHEME = "Parks & <b>Gardens</b>'s scheme"
+NOTE = "<b>Sorry</b> & O'Neill's reason"
+ENTITIES = ("&#x27;", "&#39;", "&amp;", "&lt;", "&gt;", "&quot;")
+
+
+def email_names() -> set[str]:
+    folder = Path(settings.BASE_DIR) / "templates" / "emails"
+    return {path.name.removesuffix("_body.txt") for path in folder.glob("*_body.txt")}
+
+
+@pytest.fixture
+def awkward(scheme, coordinator, mentorship, invitation):
+    """Every name, the scheme's and a note written with an apostrophe, an ampersand and
+    markup."""
+    User.objects.filter(pk__in=[coordinator.pk, mentorship.mentee_id, mentorship.mentor_id]).update(
+        name=NAME
+    )
+    # Signed up through the scheme's open link: the welcome names the scheme.
+    User.objects.filter(pk=mentorship.mentee_id).update(
+        signup_for=SCHEME, signup_next="/apply/open-link-token/"
+    )
+    scheme.name = SCHEME
+    scheme.save(update_fields=["name"])
+    invitation.name = NAME
+    invitation.save(update_fields=["name"])
+    return mentorship
+
+
+def send_each(mentorship, invitation) -> dict[str, list]:
+    """Send every e-mail once; the messages by e-mail name."""
+    application = mentorship.mentee_application
+    sent: dict[str, list] = {}
+
+    def collect(name, send):
+        before = len(mail.outbox)
+        send()
+        sent.setdefault(name, []).extend(mail.outbox[before:])
+
+    collect("welcome", lambda: user_welcome_email_send(user_id=mentorship.mentee_id))
+    collect("invitation", lambda: invitation_email_send(invitation_id=invitation.pk))
+    collect(
+        "application_received",
+        lambda: application_email_send(application_id=application.pk, kind="received"),
+    )
+    Application.objects.filter(pk=application.pk).update(
+        status=Application.Status.DECLINED, decision_reason=NOTE
+    )
+    collect(
+        "application_decided",
+        lambda: application_email_send(application_id=application.pk, kind="decided"),
+    )
+    now = timezone.now()
+    # Each event of the mentorship, in the state its e-mail is due in.
+    events = [
+        ("proposed", {}),
+        ("requested", {}),
+        ("started", {"status": Mentorship.Status.ACTIVE, "started_at": now}),
+        (
+            "declined",
+            {
+                "status": Mentorship.Status.DECLINED,
+                "declined_by": mentorship.mentor,
+                "decline_reason": NOTE,
+            },
+        ),
+        ("expired", {"status": Mentorship.Status.EXPIRED}),
+        (
+            "ended",
+            {
+                "status": Mentorship.Status.ENDED,
+                "ended_by": mentorship.mentor,
+                "ended_at": now,
+                "end_reason": NOTE,
+            },
+        ),
+    ]
+    for event, fields in events:
+        if fields:
+            Mentorship.objects.filter(pk=mentorship.pk).update(**fields)
+        collect(
+            f"match_{event}",
+            lambda event=event: mentorship_email_send(mentorship_id=mentorship.pk, event=event),
+        )
+    return sent
+
+
+def split(messages, coordinator_email):
+    """The pair's messages and the coordinators' ("match_coordinator") apart."""
+    pair = [m for m in messages if m.to != [coordinator_email]]
+    coordinators = [m for m in messages if m.to == [coordinator_email]]
+    return pair, coordinators
+
+
+def test_every_email_has_raw_text_and_escaped_html(awkward, invitation, coordinator):
+    sent = send_each(awkward, invitation)
+    by_name: dict[str, list] = {}
+    for name, messages in sent.items():
+        if name.startswith("match_"):
+            pair, coordinators = split(messages, coordinator.email)
+            by_name.setdefault(name, []).extend(pair)
+            by_name.setdefault("match_coordinator", []).extend(coordinators)
+        else:
+            by_name[name] = messages
+    assert set(by_name) == email_names()
+    for name, messages in by_name.items():
+        assert messages, f"{name}: nothing was sent"
+        for message in messages:
+            text = message.subject + "\n" + message.body
+            html = message.alternatives[0][0]
+            for entity in ENTITIES:
+                assert entity not in text, f"{name}: {entity} in the plain text"
+            assert "D'Arcy" in text, name
+            assert "D&#x27;Arcy" in html, name
+            assert "<b>" not in html, f"{name}: markup from a name or a note in the HTML"
+            assert "Parks & <b>Gardens</b>'s scheme" in text, name
+            assert "Parks &amp; &lt;b&gt;Gardens&lt;/b&gt;&#x27;s scheme" in html, name
+
+
+def test_a_note_reads_as_typed_in_text_and_escaped_in_html(awkward, invitation, coordinator):
+    sent = send_each(awkward, invitation)
+    notes = [
+        *sent["application_decided"],
+        *[m for m in sent["match_declined"] if m.to == [coordinator.email]],
+        *[m for m in sent["match_ended"] if m.to == [coordinator.email]],
+    ]
+    assert notes
+    for message in notes:
+        assert NOTE in message.body
+        assert (
+            "&lt;b&gt;Sorry&lt;/b&gt; &amp; O&#x27;Neill&#x27;s reason"
+            in (message.alternatives[0][0])
+        )
