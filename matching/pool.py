@@ -100,7 +100,15 @@ def person_for(application: Application, scheme: Scheme, *, places: int = 0) -> 
 
 
 def capacity_of(application: Application, scheme: Scheme) -> int:
-    return application.capacity or scheme.default_mentor_capacity
+    """How many mentees the mentor takes: their own answer, the scheme's default when
+    they gave none. A stored 0 means no mentees (the forms ask for 1 to 20, so a 0 comes
+    only from a direct change to the data), never the default."""
+    return places_offered(application.capacity, scheme)
+
+
+def places_offered(capacity: int | None, scheme: Scheme) -> int:
+    """A stored capacity as places: None is the scheme's default, 0 is none."""
+    return scheme.default_mentor_capacity if capacity is None else capacity
 
 
 def remaining_places(scheme: Scheme) -> dict[int, int]:
@@ -116,10 +124,7 @@ def remaining_places(scheme: Scheme) -> dict[int, int]:
         )
         .values_list("pk", "capacity", "taken")
     )
-    return {
-        pk: max(0, (capacity or scheme.default_mentor_capacity) - taken)
-        for pk, capacity, taken in mentors
-    }
+    return {pk: max(0, places_offered(capacity, scheme) - taken) for pk, capacity, taken in mentors}
 
 
 def mentee_pool(scheme: Scheme):

@@ -13,6 +13,7 @@ from matching.models import MatchRun, Proposal, Unmatched
 from matching.pool import (
     MENTOR_STATUSES,
     person_for,
+    places_offered,
     remaining_places,
     scheme_rules,
     stale_pairs,
@@ -401,7 +402,7 @@ def run_report(run: MatchRun) -> dict:
         "mentors": [
             {
                 "mentor": email,
-                "capacity": capacity or scheme.default_mentor_capacity,
+                "capacity": places_offered(capacity, scheme),
                 "places_left": places.get(pk, 0),
                 "assigned": assigned[pk],
             }

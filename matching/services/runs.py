@@ -11,6 +11,7 @@ Celery beat's daily job starts the runs that schemes' schedules ask for
 """
 
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.engine.constraints import broken_constraints
@@ -483,12 +484,12 @@ def _checked_pair(
 def _totals_update(run: MatchRun) -> None:
     """Recount the run's totals from its rows (after it is stored and after each edit),
     and save the run."""
-    totals = Proposal.objects.filter(run=run).aggregate(
-        matched=Count("pk"), total=Sum("score"), mean=Avg("score")
-    )
-    run.matched_count = totals["matched"]
-    run.total_score = totals["total"] or 0.0
-    run.mean_score = totals["mean"] or 0.0
+    # Summed here with fsum, not by the database: a SUM adds in whatever order it reads
+    # the rows and rounds at each step (91893.74999999994 for 91893.75).
+    scores = list(Proposal.objects.filter(run=run).values_list("score", flat=True))
+    run.matched_count = len(scores)
+    run.total_score = math.fsum(scores)
+    run.mean_score = run.total_score / len(scores) if scores else 0.0
     run.unmatched_count = Unmatched.objects.filter(run=run).count()
     run.full_clean(validate_constraints=False)
     run.save()
