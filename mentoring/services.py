@@ -6,13 +6,15 @@ from django.db.models.functions import Lower
 
 from mentoring.emails import send_email
 from mentoring.models import User
-from mentoring.tasks import send_welcome_email
+from mentoring.outbox import outbox_add
+
+WELCOME = "mentoring.welcome"
 
 
 def user_welcome(*, user: User) -> None:
-    """Send ``user`` the welcome e-mail once the current transaction commits."""
-    user_id = user.pk
-    transaction.on_commit(lambda: send_welcome_email.delay(user_id))
+    """Send ``user`` the welcome e-mail once the current transaction commits (through
+    the outbox, so that it is sent even if the broker is down now)."""
+    outbox_add(handler=WELCOME, payload={"user_id": user.pk}, subject=("user", user.pk))
 
 
 def user_welcome_email_send(*, user_id: int) -> bool:

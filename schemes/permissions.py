@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from mentoring.models import OutboxMessage
 from mentoring.permissions import View, deny_unless, first_or_404, holds_site_role
 from schemes.models import (
     PARTICIPANT_ROLES,
@@ -167,6 +168,15 @@ def get_scheme_invitation(scheme: Scheme, pk: int) -> Invitation:
     return first_or_404(
         Invitation.objects.select_related("scheme").filter(pk=pk, scheme=scheme),
         "No such invitation.",
+    )
+
+
+def get_scheme_email(scheme: Scheme, pk: int) -> OutboxMessage:
+    """The outbox e-mail ``pk`` of ``scheme`` (of its invitations, applications or
+    mentorships); 404 for another scheme's, a person's own (a welcome), or a task."""
+    return first_or_404(
+        OutboxMessage.objects.filter(pk=pk, scheme_id=scheme.pk, kind=OutboxMessage.Kind.EMAIL),
+        "No such e-mail.",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schemes.views import imports, invitations, questionnaire, review, setup
+from schemes.views import emails, imports, invitations, questionnaire, review, setup
 
 app_name = "schemes"
 
@@ -53,6 +53,11 @@ urlpatterns = [
         "schemes/<slug:slug>/invitations/<int:pk>/revoke/",
         invitations.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path(
+        "schemes/<slug:slug>/emails/<int:pk>/send-again/",
+        emails.email_resend,
+        name="email_resend",
     ),
     path("schemes/<slug:slug>/applications/", review.application_list, name="applications"),
     path(

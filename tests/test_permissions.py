@@ -125,9 +125,18 @@ MATRIX = [
             ("schemes:invitation_revoke", {"slug": "council", "pk": "@invitation"}, 405),
             ("schemes:invitation_resend", {"slug": "council", "pk": 999999}, 404),
             ("schemes:invitation_revoke", {"slug": "council", "pk": 999999}, 404),
+            # "Send again" on a failed e-mail: POST only, for the scheme's coordinators.
+            ("schemes:email_resend", {"slug": "council", "pk": "@failed_email"}, 405),
+            ("schemes:email_resend", {"slug": "council", "pk": 999999}, 404),
         ]
     ],
     ("schemes:invitations", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # Another scheme's coordinator cannot reach this scheme's e-mail through their own.
+    (
+        "schemes:email_resend",
+        {"slug": "another", "pk": "@failed_email"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
     # The link in the e-mail and the open link are for anyone who has them.
     ("schemes:invitation", {"token": "@invitation.token"}, {"*": 200}),
     ("schemes:invitation", {"token": "no-such-token"}, {"*": 404}),
@@ -249,6 +258,16 @@ MATRIX = [
         "matching:run_rerun",
         {"slug": "council", "pk": "@match_run"},
         {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "matching:run_cancel",
+        {"slug": "council", "pk": "@match_run"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "matching:run_cancel",
+        {"slug": "another", "pk": "@match_run"},
+        {"anonymous": LOGIN, "*": 404},
     ),
     (
         "matching:run_publish",

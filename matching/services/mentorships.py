@@ -8,7 +8,6 @@ have no other open mentorship); that pair is never proposed again (``Mentorship.
 """
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +15,8 @@ from django.utils import timezone
 
 from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
 from matching.pool import stale_pairs, stale_summary
-from matching.tasks.mentorships import send_mentorship_email
+from matching.services.mentorship_emails import MENTORSHIP_EMAIL, mentorship_email_enqueue
+from mentoring.outbox import outbox_add_many
 from schemes.models import Application, Membership, Role, Scheme
 
 # Checked before ``bulk_create`` in one query each, under the locks, rather than one
@@ -117,8 +117,12 @@ def match_run_publish(*, run: MatchRun, published_by) -> list[Mentorship]:
     run.published_by = published_by
     run.full_clean()
     run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    for mentorship in mentorships:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "proposed"))
+    outbox_add_many(
+        handler=MENTORSHIP_EMAIL,
+        payloads=[{"mentorship_id": m.pk, "event": "proposed"} for m in mentorships],
+        subjects=[("mentorship", m.pk) for m in mentorships],
+        scheme_id=scheme.pk,
+    )
     return mentorships
 
 
@@ -148,7 +152,7 @@ def mentorship_accept(*, mentorship: Mentorship, user) -> Mentorship:
     mentorship.full_clean()
     mentorship.save()
     if started:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "started"))
+        mentorship_email_enqueue(mentorship=mentorship, event="started")
     return mentorship
 
 
@@ -167,7 +171,7 @@ def mentorship_decline(*, mentorship: Mentorship, user, reason: str = "") -> Men
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "declined"))
+    mentorship_email_enqueue(mentorship=mentorship, event="declined")
     return mentorship
 
 
@@ -207,7 +211,7 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "ended"))
+    mentorship_email_enqueue(mentorship=mentorship, event="ended")
     return mentorship
 
 
@@ -317,7 +321,7 @@ def _expire_next(now: datetime) -> int | None:
         return 0
     mentorship.status = Mentorship.Status.EXPIRED
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "expired"))
+    mentorship_email_enqueue(mentorship=mentorship, event="expired")
     return 1
 
 

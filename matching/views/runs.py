@@ -167,7 +167,9 @@ def run_progress(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> H
         {
             "status": run.status,
             "progress": run.progress,
-            "message": run.error if run.status == MatchRun.Status.FAILED else run.progress_message,
+            "message": run.error
+            if run.status in {MatchRun.Status.FAILED, MatchRun.Status.CANCELLED}
+            else run.progress_message,
             "url": run.get_absolute_url(),
         }
     )
@@ -187,6 +189,20 @@ def run_rerun(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Http
         request, f"Matching has started again, keeping the pinned pairs of run {run.pk}."
     )
     return redirect(new_run)
+
+
+@coordinator_view
+@scheme_object(get_scheme_run)
+@require_POST
+def run_cancel(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
+    """Stop a run that is waiting to start or running; the scheme can start another."""
+    try:
+        run_services.match_run_cancel(run=run, cancelled_by=request.user)
+    except ValidationError as error:
+        message_service_error(request, error)
+    else:
+        messages.success(request, f"Run {run.pk} is cancelled. You can start matching again.")
+    return redirect(run)
 
 
 @coordinator_view
@@ -215,7 +231,7 @@ def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Ht
     messages.success(
         request,
         f"The run is published: {count} pair{'s' if count != 1 else ''} "
-        f"{'have' if count != 1 else 'has'} been e-mailed and "
+        f"{'are' if count != 1 else 'is'} being e-mailed and "
         f"{'have' if count != 1 else 'has'} {scheme.response_days} days to accept or decline.",
     )
     return redirect(run)

@@ -108,16 +108,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
-    # Shared by every process, so allauth's rate limits hold across web workers.
+    # Shared by every process, so allauth's rate limits hold across web workers; while
+    # Redis is down each process counts them itself, so that people can still sign in.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentoring.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="mentoring"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database, never in Redis: signing in works while Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ---------------------------------------------------------------------
 
@@ -255,6 +260,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that hands work to a broker that is down gives up within about a
+# second (the outbox's sweep sends it later), rather than hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the product is declared in mentoring/schedules.py.
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE

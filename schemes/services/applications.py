@@ -2,7 +2,6 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -11,10 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.outbox import outbox_add, outbox_add_many
 from schemes import questionnaire
 from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Membership, Role, Scheme
 from schemes.services.schemes import membership_add, membership_remove
-from schemes.tasks import send_application_email
 
 # A mentorship's statuses while it is open (``matching.Mentorship.OPEN``, which this
 # floor cannot import): a decision waits until it is closed.
@@ -22,6 +21,8 @@ OPEN_MATCH = ("proposed", "active")
 
 # The e-mails an applicant gets: on submitting, and on each decision.
 ApplicationEmail = Literal["received", "decided"]
+# The outbox handler of those e-mails (registered in ``SchemesConfig.ready``).
+APPLICATION_EMAIL = "schemes.application"
 
 
 @transaction.atomic
@@ -142,7 +143,7 @@ def application_submit(*, application: Application, consent: bool) -> Applicatio
     application.submitted_at = now
     application.full_clean()
     application.save()
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "received"))
+    _email(application, "received")
     return application
 
 
@@ -267,8 +268,14 @@ def applications_decide_bulk(
             if users:
                 people |= Q(role=role, user_id__in=users)
         Membership.objects.filter(people, scheme=scheme).delete()
-    for application in decided:
-        transaction.on_commit(partial(send_application_email.delay, application.pk, "decided"))
+    # Written to the outbox in this transaction, in one insert: every person is told
+    # once the decisions are committed, and never for a decision rolled back.
+    outbox_add_many(
+        handler=APPLICATION_EMAIL,
+        payloads=[{"application_id": a.pk, "kind": "decided"} for a in decided],
+        subjects=[("application", a.pk) for a in decided],
+        scheme_id=scheme.pk,
+    )
     return BulkDecision(decided=len(decided), skipped=skipped)
 
 
@@ -336,8 +343,18 @@ def _decide(application: Application, status: str, by, reason: str) -> Applicati
         membership_add(scheme=application.scheme, user=application.user, role=application.role)
     else:
         membership_remove(scheme=application.scheme, user=application.user, role=application.role)
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "decided"))
+    _email(application, "decided")
     return application
+
+
+def _email(application: Application, kind: ApplicationEmail) -> None:
+    """E-mail the applicant once the transaction commits, through the outbox."""
+    outbox_add(
+        handler=APPLICATION_EMAIL,
+        payload={"application_id": application.pk, "kind": kind},
+        subject=("application", application.pk),
+        scheme_id=application.scheme_id,
+    )
 
 
 def _lock_editable(application: Application) -> None:

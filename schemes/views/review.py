@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentoring.exports import csv_stream
 from mentoring.forms import add_service_error, message_service_error
+from mentoring.outbox import outbox_problems
 from schemes import questionnaire, selectors
 from schemes.forms.review import ApplicationDecisionForm, ApplicationFilterForm, BulkDecisionForm
 from schemes.models import Application, Scheme
@@ -193,7 +194,7 @@ def application_detail(
     """One application with every answer and the consent given; a POST records the
     coordinator's decision and tells the person."""
     scheme = access.scheme
-    back = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ApplicationDecisionForm(request.POST or None, initial={"next": back or ""})
     if request.method == "POST":
         if form.is_valid():
@@ -211,8 +212,8 @@ def application_detail(
                 messages.success(
                     request,
                     f"{application.user.display_name}'s application as a "
-                    f"{application.get_role_display().lower()} is {done}. We have e-mailed "
-                    "them to say so.",
+                    f"{application.get_role_display().lower()} is {done}. An e-mail to tell "
+                    "them is on its way.",
                 )
                 return redirect(back or reverse("schemes:applications", args=[scheme.slug]))
         elif "decision" in form.errors:
@@ -228,12 +229,15 @@ def application_detail(
             "sections": questionnaire.answer_sections(application, questions),
             "form": form,
             "decisions": ApplicationDecisionForm.choices_for(application),
+            "problem": outbox_problems(
+                subject_type="application", subject_ids=[application.pk]
+            ).get(application.pk),
             "back": back or reverse("schemes:applications", args=[scheme.slug]),
         },
     )
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
     off to another site after a decision). Only a path counts: a bare word such as
     "0" would be taken for a URL name by ``redirect``."""

@@ -369,7 +369,7 @@ def test_publishing_creates_the_mentorships_emails_both_and_freezes_the_run(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("run_publish", run.pk), follow=True)
     assert response.redirect_chain == [(url("run", run.pk), 302)]
-    assert "The run is published: 3 pairs have been e-mailed" in text(response)
+    assert "The run is published: 3 pairs are being e-mailed" in text(response)
     assert Mentorship.objects.filter(scheme=scheme, run=run).count() == 3
     recipients = {address for message in mail.outbox for address in message.to}
     assert {"ann@example.org", "alice@example.org", "cat@example.org"} <= recipients

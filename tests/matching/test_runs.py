@@ -19,12 +19,12 @@ from matching.services.runs import (
     match_run_execute,
     match_run_rerun,
     match_run_start,
+    match_run_task,
     proposal_add,
     proposal_pin,
     proposal_remove,
     proposal_swap,
 )
-from matching.tasks.runs import execute_match_run
 from schemes.choices import MatchingMode
 from schemes.models import Application
 from tests.factories import approved_mentee, approved_mentor
@@ -242,7 +242,7 @@ def test_a_deleted_run_is_ignored_by_its_task(scheme):
     run = match_run_start(scheme=scheme, trigger=COMMAND, execute_later=False)
     run.delete()
 
-    assert execute_match_run.delay(run.pk).get() == "missing"
+    assert match_run_task(run_id=run.pk) == "missing"
 
 
 def test_a_run_matches_the_mentee_a_greedy_pass_would_leave_out(scheme):
@@ -308,7 +308,7 @@ def test_running_a_claimed_run_again_does_nothing(scheme, people):
     finished_at = run.finished_at
 
     again = match_run_execute(run_id=run.pk)
-    assert execute_match_run.delay(run.pk).get() == MatchRun.Status.FINISHED
+    assert match_run_task(run_id=run.pk) == MatchRun.Status.FINISHED
 
     assert again.finished_at == finished_at
     assert run.proposals.count() == 2

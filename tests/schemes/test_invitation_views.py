@@ -114,7 +114,9 @@ def test_coordinator_invites_one_person(
         "Asha Patel",
     )
     assert invitation.invited_by == coordinator
-    assert _messages(response)[0].startswith("Invitation sent to asha@example.org.")
+    assert _messages(response)[0].startswith(
+        "Invitation to asha@example.org saved: the e-mail with the link is on its way."
+    )
     assert [message.to for message in mail.outbox] == [["asha@example.org"]]
 
 
@@ -258,7 +260,9 @@ def test_coordinator_resends_an_invitation(
     assert response.url == f"{LIST}?state=expired"
     invitation.refresh_from_db()
     assert invitation.is_usable and invitation.send_count == 1
-    assert _messages(response)[0].startswith("Invitation sent again to invitee@example.org.")
+    assert _messages(response)[0].startswith(
+        "Invitation to invitee@example.org sent again: the e-mail is on its way."
+    )
     assert [message.to for message in mail.outbox] == [["invitee@example.org"]]
 
 
