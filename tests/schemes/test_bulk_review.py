@@ -13,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from mentoring.exports import csv_cell
+from mentoring.models import OutboxMessage
 from schemes.models import Application, Membership, Role
 from schemes.services.applications import BulkDecision, applications_decide_bulk
 from tests.factories import ApplicationFactory, SchemeFactory
@@ -113,6 +114,8 @@ def test_a_bulk_approval_decides_each_one_emails_each_person_and_skips_the_rest(
         "cat@example.org",
     ]
     assert all("Welcome to the scheme." in message.body for message in mail.outbox)
+    # Written to the outbox in the decision's transaction, one row per person.
+    assert OutboxMessage.objects.filter(handler="schemes.application").count() == 3
 
 
 def test_a_bulk_decline_takes_the_membership_away(
@@ -148,6 +151,7 @@ def test_the_bulk_decision_is_one_transaction_all_or_nothing(
         )
     assert statuses(people["ann"], people["ben"]) == [SUBMITTED, SUBMITTED]
     assert not Application.objects.filter(decided_by=coordinator).exists()
+    assert not OutboxMessage.objects.exists()
     assert not mail.outbox
 
 
