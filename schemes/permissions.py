@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from mentoring.models import OutboxMessage
@@ -96,7 +97,7 @@ def scheme_view(
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             access = get_scheme_for_user(request.user, slug, roles=allowed, change=change)
             return view(request, access, *args, **kwargs)
 
@@ -121,7 +122,7 @@ def scheme_object(
         @wraps(view)
         def wrapper(
             request: HttpRequest, access: SchemeAccess, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             found = loader(access.scheme, kwargs.pop(kwarg))
             return view(request, access, found, *args, **kwargs)
 
@@ -214,7 +215,7 @@ def scheme_creator_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         deny_unless(
             can_create_schemes(request.user),
             "Ask a site administrator for the right to create schemes.",

@@ -61,6 +61,16 @@ urlpatterns = [
     ),
     path("schemes/<slug:slug>/applications/", review.application_list, name="applications"),
     path(
+        "schemes/<slug:slug>/applications/decide/",
+        review.applications_decide,
+        name="applications_decide",
+    ),
+    path(
+        "schemes/<slug:slug>/applications/export.csv",
+        review.applications_export,
+        name="applications_export",
+    ),
+    path(
         "schemes/<slug:slug>/applications/import/",
         imports.application_import,
         name="applications_import",

@@ -48,6 +48,16 @@ MATRIX = [
         {},
         {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
     ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
+    ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "no-such-scheme"},
+        {"anonymous": LOGIN, "hr_viewer": 404, "site_admin": 404, "*": 403},
+    ),
     ("account_login", {}, {"anonymous": 200, "*": 302}),
     ("account_signup", {}, {"anonymous": 200, "*": 302}),
     ("account_reset_password", {}, {"*": 200}),
@@ -165,6 +175,17 @@ MATRIX = [
         {"slug": "council"},
         {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
+    # POST only: the scheme is loaded first, so only its coordinators learn the method.
+    (
+        "schemes:applications_decide",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "schemes:applications_export",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
     (
         "schemes:application_detail",
         {"slug": "council", "pk": "@mentee_application"},
@@ -251,7 +272,7 @@ MATRIX = [
     (
         "matching:run_publish",
         {"slug": "council", "pk": "@match_run"},
-        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
     (
         "matching:proposal",

@@ -7,7 +7,6 @@ lapse or an early ending puts the mentee back in the pool (and the mentor, when 
 have no other open mentorship); that pair is never proposed again (``Mentorship.TRIED``).
 """
 
-from collections import Counter
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
-from matching.pool import remaining_places
+from matching.pool import stale_pairs, stale_summary
 from matching.services.mentorship_emails import MENTORSHIP_EMAIL, mentorship_email_enqueue
 from mentoring.outbox import outbox_add_many
 from schemes.models import Application, Membership, Role, Scheme
@@ -32,7 +31,6 @@ RELATIONS = (
     "declined_by",
     "ended_by",
 )
-STALE_PAIRS_LISTED = 10
 
 NOT_WAITING: dict[str, str] = {
     Mentorship.Status.ACTIVE: "This mentorship has already started.",
@@ -257,37 +255,11 @@ def _lock_run(run: MatchRun) -> None:
 
 def _refuse_stale(scheme: Scheme, proposals: list[Proposal]) -> None:
     """Raise, naming them, when some proposals no longer hold."""
-    places = remaining_places(scheme)
-    wanted = Counter(proposal.mentor_id for proposal in proposals)
-    busy = set(
-        Mentorship.objects.filter(
-            mentee_application_id__in=[proposal.mentee_id for proposal in proposals],
-            status__in=Mentorship.OPEN,
-        ).values_list("mentee_application_id", flat=True)
-    )
-    stale = []
-    for proposal in proposals:
-        mentee, mentor = proposal.mentee, proposal.mentor
-        if mentee.status != Application.Status.APPROVED:
-            problem = f"the mentee's application is now {mentee.get_status_display().lower()}"
-        elif mentee.pk in busy:
-            problem = "the mentee already has a match"
-        elif mentor.pk not in places:
-            problem = f"the mentor's application is now {mentor.get_status_display().lower()}"
-        elif places[mentor.pk] < wanted[mentor.pk]:
-            problem = "the mentor has no place left for this mentee"
-        elif mentee.user_id == mentor.user_id:
-            problem = "the mentee and the mentor are the same person"
-        else:
-            continue
-        stale.append(f"{mentee.user.display_name} with {mentor.user.display_name} ({problem})")
+    stale = stale_pairs(scheme, proposals)
     if stale:
-        listed = "; ".join(stale[:STALE_PAIRS_LISTED])
-        if len(stale) > STALE_PAIRS_LISTED:
-            listed += f"; and {len(stale) - STALE_PAIRS_LISTED} more"
         raise ValidationError(
-            f"Some pairs of this run are out of date: {listed}. Nothing was published. "
-            "Run matching again to get fresh proposals.",
+            f"Some pairs of this run are out of date: {stale_summary(stale)}. Nothing was "
+            "published. Run matching again to get fresh proposals.",
             code="stale",
         )
 

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.forms.runs import CompareForm, PinForm, ProposalFilterForm, SwapForm
 from matching.models import MatchRun, Proposal, Unmatched
@@ -23,6 +23,7 @@ from matching.selectors.runs import (
     active_run,
     mentor_candidates,
     proposal_rows,
+    publish_check,
     run_comparison,
     run_proposals,
     run_unmatched,
@@ -150,6 +151,7 @@ def run_detail(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Htt
                 filters["search"] or filters["min_score"] is not None or filters["pinned"]
             ),
             weights=[(labels[key], weight) for key, weight in run.weights.items()],
+            check=publish_check(run, scheme=scheme) if run.is_editable else None,
         )
     return render(request, "matching/runs/detail.html", context)
 
@@ -205,10 +207,21 @@ def run_cancel(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Htt
 
 @coordinator_view
 @scheme_object(get_scheme_run)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
-    """Publish the run: each pair becomes a proposed mentorship and both are e-mailed."""
+    """Ask first, saying who will be e-mailed (GET); then publish the run (POST): each
+    pair becomes a proposed mentorship and both people are e-mailed."""
     scheme = access.scheme
+    if request.method == "GET":
+        return render(
+            request,
+            "matching/runs/publish.html",
+            {
+                "scheme": scheme,
+                "run": run,
+                "check": publish_check(run, scheme=scheme) if run.is_editable else None,
+            },
+        )
     try:
         mentorships = match_run_publish(run=run, published_by=request.user)
     except ValidationError as error:

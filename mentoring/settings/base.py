@@ -2,11 +2,14 @@
 
 With no environment at all this is the embedded default: a SQLite file in the
 project folder, Celery tasks run eagerly in the web process, e-mail printed to the
-console and ``DEBUG`` on. ``DATABASE_URL``, ``REDIS_URL`` and the other variables
+console, static files served from the app folders by WhiteNoise, and ``DEBUG`` off, so
+that the site shows its own error pages (``DJANGO_DEBUG=true`` turns Django's debug
+pages on for development). ``DATABASE_URL``, ``REDIS_URL`` and the other variables
 listed in the README switch each part to a real service.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -20,7 +23,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
     default="insecure-embedded-default-key-change-me-for-any-real-deployment",
@@ -197,14 +200,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served straight from the app folders, with or without debug, so the embedded default
+# needs no collectstatic; production collects them into a manifest instead.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DEBUG:
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Until collectstatic has run, WhiteNoise warns that STATIC_ROOT is missing; here the
+# files come from the app folders, so that is expected.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -282,5 +288,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Run eagerly in the web process, each task would log a trace line (and kombu
+        # that it has no broker): noise, since the work is the page's own.
+        **(
+            {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
+            if CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
     },
 }
