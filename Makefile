@@ -8,6 +8,18 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` serves the product as it is: Django's debug pages off (`make run
+# DJANGO_DEBUG=true` turns them on), the address served allowed, e-mails linking to it,
+# and only warnings logged. Each can be overridden from the environment.
+DJANGO_DEBUG ?= false
+LISTENS_EVERYWHERE := $(filter 0.0.0.0 0 ::,$(HOST))
+DJANGO_ALLOWED_HOSTS ?= $(if $(LISTENS_EVERYWHERE),*,localhost,127.0.0.1,[::1],$(HOST))
+DJANGO_SITE_URL ?= http://$(if $(LISTENS_EVERYWHERE),localhost,$(HOST)):$(PORT)
+DJANGO_LOG_LEVEL ?= WARNING
+RUN_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG) DJANGO_ALLOWED_HOSTS='$(DJANGO_ALLOWED_HOSTS)' \
+	DJANGO_SITE_URL=$(DJANGO_SITE_URL) DJANGO_LOG_LEVEL=$(DJANGO_LOG_LEVEL)
+# Reloading on every saved file is for development, with debug on.
+RELOAD = $(if $(filter true True 1 yes on,$(DJANGO_DEBUG)),,--noreload)
 
 .PHONY: install lock run test screenshots lint format bench clean
 
@@ -34,11 +46,13 @@ lock: $(INSTALLED)
 	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 pyproject.toml \
 		--extra dev -o requirements/dev.txt
 
+# Quietly: the migrations and the demo say nothing unless something fails, and the
+# server prints where the site is and the demo logins, last.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Preparing the database and the demo..."
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(RUN_ENV) $(PY) manage.py seed_demo --verbosity 0
+	@$(RUN_ENV) $(PY) manage.py serve_demo $(HOST):$(PORT) $(RELOAD)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

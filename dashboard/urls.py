@@ -9,4 +9,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("reports/", views.reports_overview, name="reports"),
+    path("reports/schemes/<slug:slug>/", views.scheme_figures, name="scheme_figures"),
 ]

@@ -4,13 +4,14 @@ every app through its selectors; the pages of the apps themselves stay in the ap
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from matching.selectors import (
     matching_summary,
     open_mentorships_for_user,
     shortlist_applications_for_user,
 )
-from mentoring.permissions import can_view_reports, report_viewer_required
+from mentoring.permissions import can_view_reports, first_or_404, report_viewer_required
 from schemes import selectors
 from schemes.models import Application, Role
 from schemes.permissions import SchemeAccess, can_create_schemes, scheme_view
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # A coordinator may create schemes: no need to ask the permission tables.
             "can_create_schemes": bool(coordinating) or can_create_schemes(request.user),
             "can_view_reports": can_view_reports(request.user),
+            "administrator_only": request.user.is_superuser and not memberships,
         },
     )
 
@@ -76,6 +78,41 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
 
 
 @report_viewer_required
+@require_GET
 def reports_overview(request: HttpRequest) -> HttpResponse:
-    """HR's view of every scheme: its status and how many people hold each role."""
-    return render(request, "dashboard/reports.html", {"schemes": selectors.schemes_with_counts()})
+    """HR's view of every scheme: its status and how many people hold each role, each
+    scheme linking to its figures."""
+    return render(
+        request,
+        "dashboard/reports.html",
+        {
+            "schemes": selectors.schemes_with_counts(),
+            "administrator_only": _administrator_only(request.user),
+        },
+    )
+
+
+@report_viewer_required
+@require_GET
+def scheme_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    """One scheme's figures for HR: counts only (applications, invitations, the matching
+    pool and the mentorships), never a name, an answer or what a pair wrote."""
+    scheme = first_or_404(
+        selectors.schemes_with_counts().filter(slug=slug), "There is no such scheme."
+    )
+    return render(
+        request,
+        "dashboard/scheme_figures.html",
+        {
+            "scheme": scheme,
+            "applications": selectors.scheme_application_counts(scheme),
+            "invitations": selectors.invitation_counts(scheme),
+            "matching": matching_summary(scheme),
+        },
+    )
+
+
+def _administrator_only(user) -> bool:
+    """A superuser who holds no role in any scheme: scheme pages are closed to them
+    (404, as for anyone without a role), so their pages say how to get one."""
+    return bool(user.is_superuser) and not selectors.memberships_for_user(user).exists()

@@ -27,6 +27,7 @@ class MatchRun(TimeStampedModel):
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
         PUBLISHED = "published", "Published"
 
     class Trigger(models.TextChoices):
@@ -55,6 +56,11 @@ class MatchRun(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the worker executing the run last said it was still at work.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     mentee_count = models.PositiveIntegerField(default=0)

@@ -8,7 +8,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from matching.models import MatchRun, Mentorship, Proposal, Unmatched
 from mentoring.permissions import View, first_or_404
@@ -87,7 +88,7 @@ def mentorship_view(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponseBase:
         access = get_mentorship_for_user(request.user, pk)
         return view(request, access, *args, **kwargs)
 

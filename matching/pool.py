@@ -6,6 +6,7 @@ applications and mentorships once and turns them into the engine's plain ``Perso
 with places left, so a run never touches pairs already published.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -99,7 +100,15 @@ def person_for(application: Application, scheme: Scheme, *, places: int = 0) -> 
 
 
 def capacity_of(application: Application, scheme: Scheme) -> int:
-    return application.capacity or scheme.default_mentor_capacity
+    """How many mentees the mentor takes: their own answer, the scheme's default when
+    they gave none. A stored 0 means no mentees (the forms ask for 1 to 20, so a 0 comes
+    only from a direct change to the data), never the default."""
+    return places_offered(application.capacity, scheme)
+
+
+def places_offered(capacity: int | None, scheme: Scheme) -> int:
+    """A stored capacity as places: None is the scheme's default, 0 is none."""
+    return scheme.default_mentor_capacity if capacity is None else capacity
 
 
 def remaining_places(scheme: Scheme) -> dict[int, int]:
@@ -115,10 +124,7 @@ def remaining_places(scheme: Scheme) -> dict[int, int]:
         )
         .values_list("pk", "capacity", "taken")
     )
-    return {
-        pk: max(0, (capacity or scheme.default_mentor_capacity) - taken)
-        for pk, capacity, taken in mentors
-    }
+    return {pk: max(0, places_offered(capacity, scheme) - taken) for pk, capacity, taken in mentors}
 
 
 def mentee_pool(scheme: Scheme):
@@ -180,3 +186,46 @@ def load_pool(
         capacity=capacity,
         rules=scheme_rules(scheme, weights=weights),
     )
+
+
+def stale_pairs(scheme: Scheme, proposals: list) -> list[str]:
+    """The proposals that no longer hold, each as "mentee with mentor (why)": the
+    mentee is no longer approved or already has a match, or the mentor has no place
+    left for them. Publishing refuses a run with any; its page says which. The
+    proposals come with ``mentee__user`` and ``mentor__user`` loaded."""
+    places = remaining_places(scheme)
+    wanted = Counter(proposal.mentor_id for proposal in proposals)
+    busy = set(
+        Mentorship.objects.filter(
+            mentee_application_id__in=[proposal.mentee_id for proposal in proposals],
+            status__in=Mentorship.OPEN,
+        ).values_list("mentee_application_id", flat=True)
+    )
+    stale = []
+    for proposal in proposals:
+        mentee, mentor = proposal.mentee, proposal.mentor
+        if mentee.status != Application.Status.APPROVED:
+            problem = f"the mentee's application is now {mentee.get_status_display().lower()}"
+        elif mentee.pk in busy:
+            problem = "the mentee already has a match"
+        elif mentor.pk not in places:
+            problem = f"the mentor's application is now {mentor.get_status_display().lower()}"
+        elif places[mentor.pk] < wanted[mentor.pk]:
+            problem = "the mentor has no place left for this mentee"
+        elif mentee.user_id == mentor.user_id:
+            problem = "the mentee and the mentor are the same person"
+        else:
+            continue
+        stale.append(f"{mentee.user.display_name} with {mentor.user.display_name} ({problem})")
+    return stale
+
+
+STALE_PAIRS_LISTED = 10
+
+
+def stale_summary(stale: list[str]) -> str:
+    """The first few stale pairs, and how many more."""
+    listed = "; ".join(stale[:STALE_PAIRS_LISTED])
+    if len(stale) > STALE_PAIRS_LISTED:
+        listed += f"; and {len(stale) - STALE_PAIRS_LISTED} more"
+    return listed

@@ -29,6 +29,7 @@ urlpatterns = [
         name="run_progress",
     ),
     path("schemes/<slug:slug>/matching/runs/<int:pk>/rerun/", runs.run_rerun, name="run_rerun"),
+    path("schemes/<slug:slug>/matching/runs/<int:pk>/cancel/", runs.run_cancel, name="run_cancel"),
     path(
         "schemes/<slug:slug>/matching/runs/<int:pk>/publish/",
         runs.run_publish,

@@ -9,7 +9,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
-from mentoring.services import user_welcome
+from mentoring.services import account_email_queue, user_welcome
 
 SIGNUP_DESTINATION_KEY = "signup_destination"
 
@@ -23,6 +23,11 @@ def signup_destination_stash(request: HttpRequest, *, url: str, name: str) -> No
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        # Through the outbox, like every e-mail of the product: never sent in the request.
+        message = self.render_mail(template_prefix, email, context)
+        account_email_queue(message=message)
+
     def confirm_email(self, request, email_address):
         # Welcome a person once, when their first address is verified; a later change
         # of e-mail address is confirmed without a second welcome.

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from mentoring.forms import CleanTextMixin
-from mentoring.models import User
+from mentoring.models import OutboxMessage, User
 
 
 class UserCreationAdminForm(CleanTextMixin, UserCreationForm):
@@ -45,3 +45,20 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: rows change only through the outbox's services (a coordinator's "Send
+    again" resends a failed e-mail)."""
+
+    list_display = ["pk", "kind", "handler", "subject_type", "subject_id", "status", "attempts"]
+    list_filter = ["status", "kind", "handler"]
+    search_fields = ["last_error"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

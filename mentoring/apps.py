@@ -7,6 +7,15 @@ class MentoringConfig(AppConfig):
     verbose_name = "Accounts and roles"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        # Imported here: services need the models, which are ready only now.
+        from mentoring.emails import rendered_email_send
+        from mentoring.outbox import register_handler
+        from mentoring.services import ACCOUNT_EMAIL, WELCOME, user_welcome_email_send
+
+        register_handler(WELCOME, user_welcome_email_send)
+        register_handler(ACCOUNT_EMAIL, rendered_email_send)
+
 
 class MentoringAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the site that signs in through allauth."""

@@ -5,7 +5,17 @@ Each e-mail is three templates, ``templates/emails/<name>_subject.txt``,
 as one message with a plain-text and an HTML part. The plain-text templates (subject and
 body) are rendered without HTML escaping, so that "O'Brien & Co" reads as typed; the
 HTML body is escaped as every page is.
+
+E-mails are sent by the outbox's worker (``mentoring.outbox``), which calls an app's
+handler inside ``delivering``: each message sent is recorded on the outbox row at once,
+so that a retry after a failure part-way (a mail server that took the first of three
+messages) sends only the ones still due.
 """
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -35,6 +45,48 @@ def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAltern
     return message
 
 
+def rendered_email_send(
+    *, to: list[str], subject: str, body: str, html: str = "", from_email: str = ""
+) -> None:
+    """Send a message rendered when it was put in the outbox (allauth's account e-mails:
+    their links carry keys that exist only at that moment)."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
+
+
+@dataclass
+class Delivery:
+    """The messages of one outbox row already sent (by key), and how to record one more."""
+
+    done: set[str]
+    record: Callable[[str], None]
+
+
+_delivery: ContextVar[Delivery | None] = ContextVar("delivery", default=None)
+
+
+@contextmanager
+def delivering(delivery: Delivery) -> Iterator[None]:
+    """Send e-mails for one outbox row: ``send_email`` skips what ``delivery`` has done."""
+    token = _delivery.set(delivery)
+    try:
+        yield
+    finally:
+        _delivery.reset(token)
+
+
 def send_email(*, name: str, to: list[str], context: dict) -> None:
-    """Render and send the message ``name`` to ``to``."""
+    """Render and send the message ``name`` to ``to`` (unless the outbox row being
+    delivered has sent it already)."""
+    delivery = _delivery.get()
+    key = f"{name}:{','.join(sorted(to))}"
+    if delivery is not None and key in delivery.done:
+        return
     render_email(name=name, to=to, context=context).send()
+    if delivery is not None:
+        delivery.done.add(key)
+        delivery.record(key)

@@ -1,10 +1,12 @@
-"""Accounts: people sign in with their e-mail address; nobody has a username."""
+"""Accounts (people sign in with their e-mail address; nobody has a username), and the
+outbox of work that must happen after a change (``OutboxMessage``)."""
 
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -90,3 +92,69 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class OutboxMessage(TimeStampedModel):
+    """Work that must happen because of a change (an e-mail, a task such as a match
+    run), written in the same transaction as the change and done afterwards by a
+    worker: the transactional outbox (see ``mentoring.outbox``).
+
+    The row names a handler that an app registered (``mentoring.outbox.HANDLERS``) and
+    the keyword arguments to call it with, ids only; the handler rebuilds what it needs
+    when it runs. ``subject_type``/``subject_id`` name the object the work belongs to
+    (an invitation, an application, a mentorship, a run) and ``scheme_id`` the scheme
+    whose coordinators see its failures: plain values, because the ground floor knows
+    no app's models.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TASK = "task", "Task"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
+    handler = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict, blank=True)
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    scheme_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The scheme whose coordinators see this work."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The messages of this row already sent, which a retry does not resend.",
+    )
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "outbox message"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["subject_type", "subject_id"], name="outbox_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="outbox_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.handler} ({self.get_status_display().lower()})"
+
+    @property
+    def is_retrying(self) -> bool:
+        """Waiting for another attempt after a failed one."""
+        return self.status == self.Status.PENDING and bool(self.last_error)

@@ -19,10 +19,12 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
+# Any view: a page (HttpResponse) or a download streamed as it is made.
+View = Callable[..., HttpResponseBase]
 
 
 def first_or_404(queryset: QuerySet[M], message: str) -> M:
@@ -59,7 +61,7 @@ def report_viewer_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         deny_unless(can_view_reports(request.user), "Reports are open to report viewers only.")
         return view(request, *args, **kwargs)
 

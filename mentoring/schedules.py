@@ -9,6 +9,16 @@ beat restarts, so a lasting change of time is made here.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # Sends again what the broker lost or a failure postponed (mentoring.outbox).
+    "sweep-outbox": {
+        "task": "mentoring.tasks.sweep_outbox",
+        "schedule": crontab(),  # every minute
+    },
+    # Fails the match runs whose worker stopped, so their scheme can start again.
+    "fail-stalled-runs": {
+        "task": "matching.tasks.runs.fail_stalled_runs",
+        "schedule": crontab(minute="*/2"),
+    },
     "clear-expired-sessions": {
         "task": "mentoring.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -1,18 +1,23 @@
 """Changes to accounts and roles."""
 
 from allauth.account.models import EmailAddress
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.functions import Lower
 
 from mentoring.emails import send_email
 from mentoring.models import User
-from mentoring.tasks import send_welcome_email
+from mentoring.outbox import outbox_add
+
+WELCOME = "mentoring.welcome"
+# allauth's e-mails (address confirmation, password reset...), rendered when asked for.
+ACCOUNT_EMAIL = "mentoring.account_email"
 
 
 def user_welcome(*, user: User) -> None:
-    """Send ``user`` the welcome e-mail once the current transaction commits."""
-    user_id = user.pk
-    transaction.on_commit(lambda: send_welcome_email.delay(user_id))
+    """Send ``user`` the welcome e-mail once the current transaction commits (through
+    the outbox, so that it is sent even if the broker is down now)."""
+    outbox_add(handler=WELCOME, payload={"user_id": user.pk}, subject=("user", user.pk))
 
 
 def user_welcome_email_send(*, user_id: int) -> bool:
@@ -27,6 +32,27 @@ def user_welcome_email_send(*, user_id: int) -> bool:
 
 
 @transaction.atomic
+@transaction.atomic
+def account_email_queue(*, message: EmailMultiAlternatives) -> None:
+    """Put one of allauth's account e-mails, rendered, in the outbox instead of sending it
+    during the request: a mail server that is down delays the e-mail (and shows in the
+    admin's outbox if it never goes) rather than answering 500 half-way through a
+    sign-up or a password reset."""
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), ""
+    )
+    outbox_add(
+        handler=ACCOUNT_EMAIL,
+        payload={
+            "to": list(message.to),
+            "subject": message.subject,
+            "body": str(message.body),
+            "html": str(html),
+            "from_email": message.from_email or "",
+        },
+    )
+
+
 def user_set_report_viewer(*, user: User, is_report_viewer: bool) -> User:
     """Grant or withdraw the site-wide report viewer (HR) role."""
     user.is_report_viewer = is_report_viewer

@@ -1,40 +1,28 @@
 """Background jobs of the project package. Tasks take ids and call services."""
 
-import smtplib
 from importlib import import_module
-from typing import TypedDict
 
 from celery import shared_task
 from django.conf import settings
 
-
-class RetryPolicy(TypedDict):
-    """Keyword arguments of ``shared_task`` (typed, so that ``**RETRY`` is checked)."""
-
-    autoretry_for: tuple[type[BaseException], ...]
-    retry_backoff: bool
-    max_retries: int
+from mentoring.outbox import outbox_deliver, outbox_sweep
 
 
-# The retry policy of every task that sends e-mail: a mail server that refuses or does
-# not answer is tried again, later each time.
-RETRY: RetryPolicy = {
-    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "max_retries": 5,
-}
+# No result is stored (the row holds the outcome): handing the task over then needs
+# the broker alone, and never the result store, which Celery cannot reconnect to
+# after an outage in the process that sent it.
+@shared_task(ignore_result=True)
+def deliver_outbox_message(message_id: int) -> str:
+    """Do the work of the outbox row ``message_id`` (send its e-mail, run its task)
+    once, however many times it is delivered. Returns the row's status."""
+    return outbox_deliver(message_id=message_id)
 
 
-@shared_task(**RETRY)
-def send_welcome_email(user_id: int) -> bool:
-    """Welcome a person whose e-mail address has just been verified.
-
-    Returns whether a message was sent (not when the account is gone or inactive).
-    """
-    # Imported here: the services enqueue this task, so they import this module.
-    from mentoring.services import user_welcome_email_send
-
-    return user_welcome_email_send(user_id=user_id)
+@shared_task
+def sweep_outbox() -> int:
+    """Dispatch again the outbox rows still unsent (every minute, from beat); returns
+    how many."""
+    return outbox_sweep()
 
 
 @shared_task

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from mentoring.models import OutboxMessage
 from mentoring.permissions import View, deny_unless, first_or_404, holds_site_role
 from schemes.models import (
     PARTICIPANT_ROLES,
@@ -95,7 +97,7 @@ def scheme_view(
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             access = get_scheme_for_user(request.user, slug, roles=allowed, change=change)
             return view(request, access, *args, **kwargs)
 
@@ -120,7 +122,7 @@ def scheme_object(
         @wraps(view)
         def wrapper(
             request: HttpRequest, access: SchemeAccess, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             found = loader(access.scheme, kwargs.pop(kwarg))
             return view(request, access, found, *args, **kwargs)
 
@@ -169,6 +171,15 @@ def get_scheme_invitation(scheme: Scheme, pk: int) -> Invitation:
     )
 
 
+def get_scheme_email(scheme: Scheme, pk: int) -> OutboxMessage:
+    """The outbox e-mail ``pk`` of ``scheme`` (of its invitations, applications or
+    mentorships); 404 for another scheme's, a person's own (a welcome), or a task."""
+    return first_or_404(
+        OutboxMessage.objects.filter(pk=pk, scheme_id=scheme.pk, kind=OutboxMessage.Kind.EMAIL),
+        "No such e-mail.",
+    )
+
+
 def sees_others_data(user: Any) -> bool:
     """The people whose account opens other people's data: superusers, staff, report
     viewers, and the coordinators of any scheme. They get a shorter session, and two
@@ -204,7 +215,7 @@ def scheme_creator_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         deny_unless(
             can_create_schemes(request.user),
             "Ask a site administrator for the right to create schemes.",

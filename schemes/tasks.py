@@ -1,32 +1,7 @@
-"""Background jobs of schemes: the e-mails of invitations and applications, and the
-clearing of import files nobody confirmed."""
-
-from typing import TYPE_CHECKING
+"""Background jobs of schemes: the clearing of import files nobody confirmed. The
+e-mails of invitations and applications go through the outbox (``mentoring.outbox``)."""
 
 from celery import shared_task
-
-from mentoring.tasks import RETRY
-
-if TYPE_CHECKING:
-    from schemes.services.applications import ApplicationEmail
-
-
-@shared_task(**RETRY)
-def send_invitation_email(invitation_id: int) -> bool:
-    """E-mail an invitation's link; nothing when it was revoked or used meanwhile."""
-    # Imported here: the services enqueue this module's tasks, so they import it.
-    from schemes.services.invitations import invitation_email_send
-
-    return invitation_email_send(invitation_id=invitation_id)
-
-
-@shared_task(**RETRY)
-def send_application_email(application_id: int, kind: "ApplicationEmail") -> bool:
-    """Tell an applicant their application was received (``kind`` "received") or
-    decided on ("decided")."""
-    from schemes.services.applications import application_email_send
-
-    return application_email_send(application_id=application_id, kind=kind)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schemes.views import imports, invitations, questionnaire, review, setup
+from schemes.views import emails, imports, invitations, questionnaire, review, setup
 
 app_name = "schemes"
 
@@ -54,7 +54,22 @@ urlpatterns = [
         invitations.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "schemes/<slug:slug>/emails/<int:pk>/send-again/",
+        emails.email_resend,
+        name="email_resend",
+    ),
     path("schemes/<slug:slug>/applications/", review.application_list, name="applications"),
+    path(
+        "schemes/<slug:slug>/applications/decide/",
+        review.applications_decide,
+        name="applications_decide",
+    ),
+    path(
+        "schemes/<slug:slug>/applications/export.csv",
+        review.applications_export,
+        name="applications_export",
+    ),
     path(
         "schemes/<slug:slug>/applications/import/",
         imports.application_import,

@@ -121,6 +121,23 @@ def invitation(scheme, coordinator):
 
 
 @pytest.fixture
+def failed_email(invitation):
+    """The invitation's e-mail, which the outbox gave up sending."""
+    from mentoring.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        handler="schemes.invitation",
+        payload={"invitation_id": invitation.pk},
+        subject_type="invitation",
+        subject_id=invitation.pk,
+        scheme_id=invitation.scheme_id,
+        status=OutboxMessage.Status.FAILED,
+        attempts=7,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+
+
+@pytest.fixture
 def question(scheme):
     """One of the scheme's own questions, a weighted matching criterion."""
     return CustomQuestionFactory(

@@ -16,6 +16,8 @@ PAGES = [
     ("site_admin", "home", {}, 200),
     ("mentor", "scheme", {"slug": "council"}, 200),
     ("hr_viewer", "dashboard:reports", {}, 200),
+    ("site_admin", "dashboard:reports", {}, 200),
+    ("hr_viewer", "dashboard:scheme_figures", {"slug": "council"}, 200),
     ("coordinator", "dashboard:reports", {}, 403),
     ("outsider", "scheme", {"slug": "council"}, 404),
     # --- scheme set-up: create, settings, open link, questions ---
@@ -71,6 +73,7 @@ PAGES = [
     ("coordinator", "matching:settings_example", {"slug": "council"}, 200),
     ("coordinator", "matching:runs", {"slug": "council"}, 200),
     ("coordinator", "matching:run", {"slug": "council", "pk": "@match_run"}, 200),
+    ("coordinator", "matching:run_publish", {"slug": "council", "pk": "@match_run"}, 200),
     ("coordinator", "matching:proposal", {"slug": "council", "pk": "@proposal"}, 200),
     ("coordinator", "matching:run_compare", {"slug": "council"}, 200),
     ("coordinator", "matching:unmatched", {"slug": "council", "pk": "@unmatched"}, 200),

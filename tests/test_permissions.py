@@ -48,6 +48,16 @@ MATRIX = [
         {},
         {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
     ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
+    ),
+    (
+        "dashboard:scheme_figures",
+        {"slug": "no-such-scheme"},
+        {"anonymous": LOGIN, "hr_viewer": 404, "site_admin": 404, "*": 403},
+    ),
     ("account_login", {}, {"anonymous": 200, "*": 302}),
     ("account_signup", {}, {"anonymous": 200, "*": 302}),
     ("account_reset_password", {}, {"*": 200}),
@@ -115,9 +125,18 @@ MATRIX = [
             ("schemes:invitation_revoke", {"slug": "council", "pk": "@invitation"}, 405),
             ("schemes:invitation_resend", {"slug": "council", "pk": 999999}, 404),
             ("schemes:invitation_revoke", {"slug": "council", "pk": 999999}, 404),
+            # "Send again" on a failed e-mail: POST only, for the scheme's coordinators.
+            ("schemes:email_resend", {"slug": "council", "pk": "@failed_email"}, 405),
+            ("schemes:email_resend", {"slug": "council", "pk": 999999}, 404),
         ]
     ],
     ("schemes:invitations", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # Another scheme's coordinator cannot reach this scheme's e-mail through their own.
+    (
+        "schemes:email_resend",
+        {"slug": "another", "pk": "@failed_email"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
     # The link in the e-mail and the open link are for anyone who has them.
     ("schemes:invitation", {"token": "@invitation.token"}, {"*": 200}),
     ("schemes:invitation", {"token": "no-such-token"}, {"*": 404}),
@@ -153,6 +172,17 @@ MATRIX = [
     # --- application review ---
     (
         "schemes:applications",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    # POST only: the scheme is loaded first, so only its coordinators learn the method.
+    (
+        "schemes:applications_decide",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "schemes:applications_export",
         {"slug": "council"},
         {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
@@ -236,9 +266,19 @@ MATRIX = [
         {"anonymous": LOGIN, "coordinator": 405, "*": 404},
     ),
     (
-        "matching:run_publish",
+        "matching:run_cancel",
         {"slug": "council", "pk": "@match_run"},
         {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "matching:run_cancel",
+        {"slug": "another", "pk": "@match_run"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "matching:run_publish",
+        {"slug": "council", "pk": "@match_run"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
     ),
     (
         "matching:proposal",

@@ -120,7 +120,7 @@ def test_production_sends_tasks_and_mail_to_real_services_over_https(tmp_path):
     # Tasks go to the Celery workers through Redis, never run in the web process.
     assert values["eager"] is False
     assert values["broker"] == configured["REDIS_URL"]
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "mentoring.cache.FailOpenRedisCache"
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["site_url"] == "https://mentoring.example.org"

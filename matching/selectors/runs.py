@@ -10,7 +10,15 @@ from matching.engine.constraints import broken_constraints
 from matching.engine.criteria import explain
 from matching.engine.matrix import score_matrix
 from matching.models import MatchRun, Proposal, Unmatched
-from matching.pool import MENTOR_STATUSES, person_for, remaining_places, scheme_rules
+from matching.pool import (
+    MENTOR_STATUSES,
+    person_for,
+    places_offered,
+    remaining_places,
+    scheme_rules,
+    stale_pairs,
+    stale_summary,
+)
 from matching.selectors.mentorships import mentorship_reasons
 from schemes.models import Application, Role, Scheme
 
@@ -19,12 +27,14 @@ __all__ = [
     "PROPOSAL_SORTS",
     "PairDifference",
     "ProposalRow",
+    "PublishCheck",
     "RunComparison",
     "SwapCandidate",
     "active_run",
     "latest_run",
     "mentor_candidates",
     "proposal_rows",
+    "publish_check",
     "run_comparison",
     "run_places_left",
     "run_proposals",
@@ -63,6 +73,50 @@ def latest_run(scheme: Scheme, *, statuses=None) -> MatchRun | None:
     if statuses is not None:
         runs = runs.filter(status__in=list(statuses))
     return runs.first()
+
+
+@dataclass(frozen=True)
+class PublishCheck:
+    """What publishing a run would do, or why it cannot: who would be e-mailed, the
+    pairs that no longer hold, and the run of the scheme published since this one."""
+
+    pairs: int
+    mentees: int
+    mentors: int
+    stale: list[str]
+    published_since: MatchRun | None
+
+    @property
+    def stale_listed(self) -> str:
+        return stale_summary(self.stale)
+
+    @property
+    def can_publish(self) -> bool:
+        return self.pairs > 0 and not self.stale
+
+
+def publish_check(run: MatchRun, *, scheme: Scheme) -> PublishCheck:
+    """Whether the editable ``run`` can be published as it stands, checked as the
+    publishing service checks it (in a fixed number of queries)."""
+    proposals = list(
+        Proposal.objects.filter(run=run).select_related("mentee__user", "mentor__user")
+    )
+    published_since = (
+        MatchRun.objects.filter(
+            scheme=scheme,
+            status=MatchRun.Status.PUBLISHED,
+            published_at__gt=run.created_at,
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    return PublishCheck(
+        pairs=len(proposals),
+        mentees=len({proposal.mentee_id for proposal in proposals}),
+        mentors=len({proposal.mentor_id for proposal in proposals}),
+        stale=stale_pairs(scheme, proposals) if proposals else [],
+        published_since=published_since,
+    )
 
 
 def run_proposals(
@@ -348,7 +402,7 @@ def run_report(run: MatchRun) -> dict:
         "mentors": [
             {
                 "mentor": email,
-                "capacity": capacity or scheme.default_mentor_capacity,
+                "capacity": places_offered(capacity, scheme),
                 "places_left": places.get(pk, 0),
                 "assigned": assigned[pk],
             }

@@ -1,8 +1,8 @@
 """The e-mails of a mentorship's events: who hears of each, and what they are told.
 
-Each change to a mentorship (``services.mentorships``, ``services.shortlist``) enqueues
-``send_mentorship_email`` once its transaction commits; the task calls
-``mentorship_email_send`` here.
+Each change to a mentorship (``services.mentorships``, ``services.shortlist``) writes
+an outbox row in its transaction (``mentorship_email_enqueue``); the outbox's worker
+calls ``mentorship_email_send`` here, the handler registered in ``MatchingConfig.ready``.
 """
 
 from typing import Any
@@ -10,9 +10,18 @@ from typing import Any
 from matching.models import Mentorship
 from matching.selectors.mentorships import mentorship_reasons
 from mentoring.emails import send_email
+from mentoring.outbox import outbox_add
 from schemes.selectors import scheme_coordinators
 
-__all__ = ["COORDINATOR_EVENTS", "EVENT_STATUS", "mentorship_email_send"]
+__all__ = [
+    "COORDINATOR_EVENTS",
+    "EVENT_STATUS",
+    "MENTORSHIP_EMAIL",
+    "mentorship_email_enqueue",
+    "mentorship_email_send",
+]
+
+MENTORSHIP_EMAIL = "matching.mentorship"
 
 # The status a mentorship is in when each event's e-mail is due; a mentorship that has
 # moved on since (a match declined before its e-mail went) sends nothing stale.
@@ -27,6 +36,17 @@ EVENT_STATUS = {
 # Events the scheme's coordinators hear about: a person back in the pool.
 COORDINATOR_EVENTS = frozenset({"declined", "expired", "ended"})
 REASONS_IN_EMAIL = 2
+
+
+def mentorship_email_enqueue(*, mentorship: Mentorship, event: str) -> None:
+    """E-mail the people the ``event`` of ``mentorship`` concerns once the current
+    transaction commits, through the outbox (a broker down delays it, never loses it)."""
+    outbox_add(
+        handler=MENTORSHIP_EMAIL,
+        payload={"mentorship_id": mentorship.pk, "event": event},
+        subject=("mentorship", mentorship.pk),
+        scheme_id=mentorship.scheme_id,
+    )
 
 
 def mentorship_email_send(*, mentorship_id: int, event: str) -> int:

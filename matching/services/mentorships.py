@@ -7,17 +7,16 @@ lapse or an early ending puts the mentee back in the pool (and the mentor, when 
 have no other open mentorship); that pair is never proposed again (``Mentorship.TRIED``).
 """
 
-from collections import Counter
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
-from matching.pool import remaining_places
-from matching.tasks.mentorships import send_mentorship_email
+from matching.pool import stale_pairs, stale_summary
+from matching.services.mentorship_emails import MENTORSHIP_EMAIL, mentorship_email_enqueue
+from mentoring.outbox import outbox_add_many
 from schemes.models import Application, Membership, Role, Scheme
 
 # Checked before ``bulk_create`` in one query each, under the locks, rather than one
@@ -32,7 +31,6 @@ RELATIONS = (
     "declined_by",
     "ended_by",
 )
-STALE_PAIRS_LISTED = 10
 
 NOT_WAITING: dict[str, str] = {
     Mentorship.Status.ACTIVE: "This mentorship has already started.",
@@ -119,8 +117,12 @@ def match_run_publish(*, run: MatchRun, published_by) -> list[Mentorship]:
     run.published_by = published_by
     run.full_clean()
     run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    for mentorship in mentorships:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "proposed"))
+    outbox_add_many(
+        handler=MENTORSHIP_EMAIL,
+        payloads=[{"mentorship_id": m.pk, "event": "proposed"} for m in mentorships],
+        subjects=[("mentorship", m.pk) for m in mentorships],
+        scheme_id=scheme.pk,
+    )
     return mentorships
 
 
@@ -150,7 +152,7 @@ def mentorship_accept(*, mentorship: Mentorship, user) -> Mentorship:
     mentorship.full_clean()
     mentorship.save()
     if started:
-        transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "started"))
+        mentorship_email_enqueue(mentorship=mentorship, event="started")
     return mentorship
 
 
@@ -169,7 +171,7 @@ def mentorship_decline(*, mentorship: Mentorship, user, reason: str = "") -> Men
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "declined"))
+    mentorship_email_enqueue(mentorship=mentorship, event="declined")
     return mentorship
 
 
@@ -209,7 +211,7 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "ended"))
+    mentorship_email_enqueue(mentorship=mentorship, event="ended")
     return mentorship
 
 
@@ -253,37 +255,11 @@ def _lock_run(run: MatchRun) -> None:
 
 def _refuse_stale(scheme: Scheme, proposals: list[Proposal]) -> None:
     """Raise, naming them, when some proposals no longer hold."""
-    places = remaining_places(scheme)
-    wanted = Counter(proposal.mentor_id for proposal in proposals)
-    busy = set(
-        Mentorship.objects.filter(
-            mentee_application_id__in=[proposal.mentee_id for proposal in proposals],
-            status__in=Mentorship.OPEN,
-        ).values_list("mentee_application_id", flat=True)
-    )
-    stale = []
-    for proposal in proposals:
-        mentee, mentor = proposal.mentee, proposal.mentor
-        if mentee.status != Application.Status.APPROVED:
-            problem = f"the mentee's application is now {mentee.get_status_display().lower()}"
-        elif mentee.pk in busy:
-            problem = "the mentee already has a match"
-        elif mentor.pk not in places:
-            problem = f"the mentor's application is now {mentor.get_status_display().lower()}"
-        elif places[mentor.pk] < wanted[mentor.pk]:
-            problem = "the mentor has no place left for this mentee"
-        elif mentee.user_id == mentor.user_id:
-            problem = "the mentee and the mentor are the same person"
-        else:
-            continue
-        stale.append(f"{mentee.user.display_name} with {mentor.user.display_name} ({problem})")
+    stale = stale_pairs(scheme, proposals)
     if stale:
-        listed = "; ".join(stale[:STALE_PAIRS_LISTED])
-        if len(stale) > STALE_PAIRS_LISTED:
-            listed += f"; and {len(stale) - STALE_PAIRS_LISTED} more"
         raise ValidationError(
-            f"Some pairs of this run are out of date: {listed}. Nothing was published. "
-            "Run matching again to get fresh proposals.",
+            f"Some pairs of this run are out of date: {stale_summary(stale)}. Nothing was "
+            "published. Run matching again to get fresh proposals.",
             code="stale",
         )
 
@@ -345,7 +321,7 @@ def _expire_next(now: datetime) -> int | None:
         return 0
     mentorship.status = Mentorship.Status.EXPIRED
     _release(mentorship, now)
-    transaction.on_commit(partial(send_mentorship_email.delay, mentorship.pk, "expired"))
+    mentorship_email_enqueue(mentorship=mentorship, event="expired")
     return 1
 
 

@@ -8,19 +8,29 @@ mentees. The coordinator then swaps, removes and pins proposals on the finished 
 and can run again around the pinned ones. Publishing lives in ``services.mentorships``.
 Celery beat's daily job starts the runs that schemes' schedules ask for
 (``scheduled_runs_start``).
+
+Starting a run writes an outbox row (``RUN_TASK``) in the start's transaction, so a run
+started while the broker is down starts when it is back. While it executes, the run
+writes a heartbeat; a run whose worker stopped (killed, restarted) has none for
+``HEARTBEAT_TIMEOUT`` and is failed with the reason by the sweep
+(``match_runs_fail_stalled``) and by the next start, so the coordinator can start
+again at once. A redelivered task resumes such a run from the start. A coordinator can
+cancel a queued or running run (``match_run_cancel``); the worker stops at its next
+heartbeat and stores nothing.
 """
 
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.engine.constraints import broken_constraints
@@ -40,7 +50,8 @@ from matching.pool import (
 )
 from matching.selectors.runs import NO_PLACES_LEFT, run_places_left
 from matching.selectors.schedule import scheduled_matching_due, schemes_with_matching_schedule
-from matching.tasks.runs import execute_match_run
+from mentoring.models import OutboxMessage
+from mentoring.outbox import outbox_add
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role, Scheme
 
@@ -55,9 +66,25 @@ SHORTLIST_MODE = (
 )
 NOT_EDITABLE = "Only the proposals of a finished run that has not been published can be changed."
 
-# A run still queued or running after this long lost its worker (a restart, a crash):
-# it is marked failed so that it no longer blocks the scheme.
-STALE_AFTER = timedelta(hours=1)
+# The outbox handler that executes a run (registered in ``MatchingConfig.ready``).
+RUN_TASK = "matching.run"
+# A running run whose worker has not written a heartbeat for this long lost it (a
+# crash, a restart): it is failed so that it no longer blocks the scheme.
+HEARTBEAT_TIMEOUT = timedelta(minutes=5)
+# How often, at least, the solver's progress writes the heartbeat.
+HEARTBEAT_EVERY_SECONDS = 30.0
+# A run still waiting for a worker after this long will not get one (the outbox sends
+# it within minutes of the broker coming back): it is failed too.
+QUEUED_TIMEOUT = timedelta(hours=1)
+STALLED = (
+    "The run stopped without finishing: its worker stopped answering (it was probably "
+    "restarted). Nothing was proposed. Start it again."
+)
+NEVER_STARTED = (
+    "The run never started: no worker took it up within an hour. Nothing was proposed. "
+    "Start it again."
+)
+NOT_CANCELLABLE = "Only a run that is waiting to start or running can be cancelled."
 
 # Where each phase of a run starts on the progress bar (percent).
 PROGRESS_LOADING, PROGRESS_SCORING, PROGRESS_SOLVING, PROGRESS_STORING = 10, 30, 40, 90
@@ -100,7 +127,7 @@ def match_run_start(
         raise ValidationError(SHORTLIST_MODE)
     if based_on is not None and based_on.scheme_id != scheme.pk:
         raise ValueError("A run can only build on a run of the same scheme.")
-    _fail_stale_runs(scheme)
+    _fail_stalled(MatchRun.objects.filter(scheme=scheme))
     if MatchRun.objects.filter(scheme=scheme, status__in=MatchRun.ACTIVE).exists():
         raise ValidationError(ALREADY_RUNNING)
     run = MatchRun(
@@ -120,8 +147,38 @@ def match_run_start(
     except IntegrityError as error:
         raise ValidationError(ALREADY_RUNNING) from error
     if execute_later:
-        transaction.on_commit(lambda: execute_match_run.delay(run.pk))
+        outbox_add(
+            kind=OutboxMessage.Kind.TASK,
+            handler=RUN_TASK,
+            payload={"run_id": run.pk},
+            subject=("run", run.pk),
+            scheme_id=scheme.pk,
+        )
     return run
+
+
+@transaction.atomic
+def match_run_cancel(*, run: MatchRun, cancelled_by) -> MatchRun:
+    """Stop a queued or running run: it is marked cancelled at once (so the scheme can
+    start another), and a worker executing it stops at its next heartbeat, storing
+    nothing."""
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in MatchRun.ACTIVE:
+        raise ValidationError(f"This run is {run.get_status_display().lower()}. {NOT_CANCELLABLE}")
+    run.status = MatchRun.Status.CANCELLED
+    run.error = f"Cancelled by {cancelled_by.display_name}. Nothing was proposed."
+    run.progress_message = "Cancelled."
+    run.finished_at = timezone.now()
+    run.full_clean()
+    run.save()
+    return run
+
+
+def match_runs_fail_stalled() -> int:
+    """Fail every run whose worker stopped (no heartbeat for ``HEARTBEAT_TIMEOUT``) or
+    that no worker took up in ``QUEUED_TIMEOUT``, with the reason, so that its scheme
+    can start again (the sweep, every few minutes). Returns how many."""
+    return _fail_stalled(MatchRun.objects.all())
 
 
 def match_run_rerun(*, run: MatchRun, started_by) -> MatchRun:
@@ -155,25 +212,49 @@ def scheduled_runs_start(*, today: date | None = None) -> list[int]:
     return started
 
 
+def match_run_task(*, run_id: int) -> str:
+    """The outbox's handler of ``RUN_TASK``: execute the run ``run_id``. Returns its
+    status afterwards, or "missing" when it was deleted (with its scheme) meanwhile."""
+    if not MatchRun.objects.filter(pk=run_id).exists():
+        logger.info("Match run %s is gone: nothing to execute", run_id)
+        return "missing"
+    return match_run_execute(run_id=run_id).status
+
+
+class _RunStopped(Exception):
+    """The run was cancelled, or failed by the sweep, while this worker executed it."""
+
+
 def match_run_execute(*, run_id: int, on_scored: ScoresHook | None = None) -> MatchRun:
     """Execute the queued run ``run_id``: load the pool, score, solve, store.
 
-    The run is claimed first (queued to running, in one conditional update), so a
-    retried task or a second worker does nothing. Progress is written as the run goes,
-    outside the transaction that stores the result, so the coordinator's page can
-    follow it. Any error marks the run failed with a message the page can show; the
-    traceback goes to the log. ``on_scored`` is called with the pool and the score
-    matrix, for the command's CSV of every admissible pair.
+    The run is claimed first, in one conditional update: a queued run, or a running
+    one whose worker stopped (no heartbeat for ``HEARTBEAT_TIMEOUT``: a task
+    redelivered after a crash resumes it from the start). A run another worker is
+    executing, or one already over, is left alone, with a line in the log. Progress and
+    the heartbeat are written as the run goes, outside the transaction that stores the
+    result, so the coordinator's page can follow it; a run cancelled meanwhile stops
+    there and stores nothing. Any error marks the run failed with a message the page
+    can show; the traceback goes to the log. ``on_scored`` is called with the pool and
+    the score matrix, for the command's CSV of every admissible pair.
     """
     started = timezone.now()
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+    claimable = Q(status=MatchRun.Status.QUEUED) | _silent_since(started - HEARTBEAT_TIMEOUT)
+    claimed = MatchRun.objects.filter(claimable, pk=run_id).update(
         status=MatchRun.Status.RUNNING,
         started_at=started,
+        heartbeat_at=started,
         progress=0,
         progress_message="Starting.",
     )
     run = MatchRun.objects.select_related("scheme", "based_on").get(pk=run_id)
     if not claimed:
+        logger.info(
+            "Match run %s not executed: it is %s%s",
+            run_id,
+            run.get_status_display().lower(),
+            " on another worker" if run.status == MatchRun.Status.RUNNING else "",
+        )
         return run
     clock = time.perf_counter()
     # Inside a caller's transaction (a dry run, a test) a savepoint keeps that transaction
@@ -183,10 +264,12 @@ def match_run_execute(*, run_id: int, on_scored: ScoresHook | None = None) -> Ma
     try:
         with guard:
             _execute(run, clock, on_scored)
+    except _RunStopped:
+        logger.info("Match run %s stopped: it was cancelled or failed meanwhile", run.pk)
     except Exception as error:
         logger.exception("Match run %s of scheme %s failed", run.pk, run.scheme_id)
         finished = timezone.now()
-        MatchRun.objects.filter(pk=run.pk).update(
+        MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
             status=MatchRun.Status.FAILED,
             error=_readable(error),
             finished_at=finished,
@@ -244,6 +327,12 @@ def _execute(run: MatchRun, clock: float, on_scored: ScoresHook | None) -> None:
     ]
     pinned_mentors = {p.mentor_id for p in pinned} - {a.pk for a in pool.mentors}
     with transaction.atomic():
+        # Under the run's lock: a cancel waits for the result, or the result for it.
+        still_running = MatchRun.objects.select_for_update().filter(
+            pk=run.pk, status=MatchRun.Status.RUNNING
+        )
+        if not still_running.exists():
+            raise _RunStopped
         Proposal.objects.bulk_create(pinned, batch_size=500)
         Proposal.objects.bulk_create(proposals, batch_size=500)
         Unmatched.objects.bulk_create(unmatched, batch_size=500)
@@ -257,7 +346,7 @@ def _execute(run: MatchRun, clock: float, on_scored: ScoresHook | None) -> None:
         run.progress = 100
         run.progress_message = "Finished."
         run.error = ""
-        run.finished_at = timezone.now()
+        run.finished_at = run.heartbeat_at = timezone.now()
         run.duration_seconds = time.perf_counter() - clock
         _totals_update(run)
 
@@ -308,20 +397,28 @@ def _solver_progress(run: MatchRun) -> Callable[[float, str], None]:
     """The solver's progress (a fraction) on the run's bar, between solving and storing;
     written only when the percentage moves."""
     shown = [PROGRESS_SOLVING]
+    beaten = [time.monotonic()]
 
     def report(fraction: float, message: str) -> None:
         span = PROGRESS_SOLVED - PROGRESS_SOLVING
         percent = PROGRESS_SOLVING + round(span * min(max(fraction, 0.0), 1.0))
-        if percent > shown[0]:
-            shown[0] = percent
-            _progress(run, percent, message)
+        # Written when the percentage moves, and now and then anyway as a heartbeat.
+        if percent > shown[0] or time.monotonic() - beaten[0] > HEARTBEAT_EVERY_SECONDS:
+            shown[0] = max(percent, shown[0])
+            beaten[0] = time.monotonic()
+            _progress(run, shown[0], message)
 
     return report
 
 
 def _progress(run: MatchRun, percent: int, message: str) -> None:
-    """Record how far the run is, at once (not in the transaction that stores the run)."""
-    MatchRun.objects.filter(pk=run.pk).update(progress=percent, progress_message=message)
+    """Record how far the run is and that its worker is alive, at once (not in the
+    transaction that stores the run); stop when the run was cancelled or failed."""
+    alive = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(
+        progress=percent, progress_message=message, heartbeat_at=timezone.now()
+    )
+    if not alive:
+        raise _RunStopped
 
 
 def _readable(error: Exception) -> str:
@@ -334,17 +431,27 @@ def _readable(error: Exception) -> str:
     )[:2000]
 
 
-def _fail_stale_runs(scheme: Scheme) -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    stale = Q(status=MatchRun.Status.QUEUED, created_at__lt=cutoff) | Q(
-        status=MatchRun.Status.RUNNING, started_at__lt=cutoff
+def _silent_since(cutoff: datetime) -> Q:
+    """Running runs whose worker has said nothing since ``cutoff`` (a run from before
+    heartbeats were written counts from its start)."""
+    return Q(status=MatchRun.Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
-    MatchRun.objects.filter(stale, scheme=scheme).update(
-        status=MatchRun.Status.FAILED,
-        error="The run stopped without finishing (its worker was probably restarted). "
-        "Start it again.",
-        finished_at=timezone.now(),
+
+
+def _fail_stalled(runs) -> int:
+    """Fail the runs of ``runs`` that lost their worker or never got one; how many."""
+    now = timezone.now()
+    failed = {"status": MatchRun.Status.FAILED, "finished_at": now}
+    stalled = runs.filter(_silent_since(now - HEARTBEAT_TIMEOUT)).update(
+        **failed, error=STALLED, progress_message="The run stopped."
     )
+    never = runs.filter(status=MatchRun.Status.QUEUED, created_at__lt=now - QUEUED_TIMEOUT).update(
+        **failed, error=NEVER_STARTED, progress_message="The run never started."
+    )
+    if stalled or never:
+        logger.warning("Failed %s stalled and %s never-started match runs", stalled, never)
+    return stalled + never
 
 
 # Editing the proposals -----------------------------------------------------------------
@@ -483,12 +590,12 @@ def _checked_pair(
 def _totals_update(run: MatchRun) -> None:
     """Recount the run's totals from its rows (after it is stored and after each edit),
     and save the run."""
-    totals = Proposal.objects.filter(run=run).aggregate(
-        matched=Count("pk"), total=Sum("score"), mean=Avg("score")
-    )
-    run.matched_count = totals["matched"]
-    run.total_score = totals["total"] or 0.0
-    run.mean_score = totals["mean"] or 0.0
+    # Summed here with fsum, not by the database: a SUM adds in whatever order it reads
+    # the rows and rounds at each step (91893.74999999994 for 91893.75).
+    scores = list(Proposal.objects.filter(run=run).values_list("score", flat=True))
+    run.matched_count = len(scores)
+    run.total_score = math.fsum(scores)
+    run.mean_score = run.total_score / len(scores) if scores else 0.0
     run.unmatched_count = Unmatched.objects.filter(run=run).count()
     run.full_clean(validate_constraints=False)
     run.save()

@@ -21,7 +21,7 @@ from matching.engine.matrix import score_matrix
 from matching.models import Mentorship
 from matching.pool import MENTOR_STATUSES, capacity_of, person_for, remaining_places, scheme_rules
 from matching.selectors.mentorships import mentorship_reasons
-from matching.tasks.mentorships import send_mentorship_email
+from matching.services.mentorship_emails import mentorship_email_enqueue
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role
 
@@ -155,7 +155,7 @@ def mentorship_request(
     )
     mentorship.full_clean()
     mentorship.save()
-    transaction.on_commit(lambda: send_mentorship_email.delay(mentorship.pk, "requested"))
+    mentorship_email_enqueue(mentorship=mentorship, event="requested")
     return mentorship
 
 

@@ -1,22 +1,18 @@
-"""Background jobs of match runs: executing one, and starting the scheduled ones."""
+"""Background jobs of match runs: failing the ones that lost their worker, and starting
+the scheduled ones. A run itself is executed by the outbox's worker (``RUN_TASK``)."""
 
 from celery import shared_task
 
-from matching.models import MatchRun
-
-__all__ = ["execute_match_run", "run_scheduled_matching"]
+__all__ = ["fail_stalled_runs", "run_scheduled_matching"]
 
 
 @shared_task
-def execute_match_run(run_id: int) -> str:
-    """Execute the queued run ``run_id`` (a second delivery finds it claimed and does
-    nothing). Returns the run's status, or "missing" when it no longer exists."""
-    # Imported here: the services enqueue this module's tasks, so they import it.
-    from matching.services.runs import match_run_execute
+def fail_stalled_runs() -> int:
+    """Fail the runs whose worker stopped (every few minutes, from beat); how many."""
+    # Imported here, as the other tasks: services import the app's task modules.
+    from matching.services.runs import match_runs_fail_stalled
 
-    if not MatchRun.objects.filter(pk=run_id).exists():
-        return "missing"  # deleted (with its scheme) before a worker got to it
-    return match_run_execute(run_id=run_id).status
+    return match_runs_fail_stalled()
 
 
 @shared_task

@@ -37,6 +37,7 @@ from matching.services.mentorships import mentorship_end as end_mentorship
 from matching.services.shortlist import mentorship_request, shortlist_for
 from mentoring.forms import add_service_error, message_service_error
 from mentoring.models import User
+from mentoring.outbox import outbox_problems
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role
 from schemes.permissions import SchemeAccess, coordinator_view, get_application_for_user
@@ -223,6 +224,9 @@ def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpRespon
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     mentorships = selectors.scheme_mentorship_list(scheme, status=status)
     page = Paginator(mentorships, PER_PAGE).get_page(request.GET.get("page"))
+    problems = outbox_problems(
+        subject_type="mentorship", subject_ids=[mentorship.pk for mentorship in page.object_list]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -232,6 +236,7 @@ def scheme_mentorships(request: HttpRequest, access: SchemeAccess) -> HttpRespon
             "scheme": scheme,
             "form": form,
             "page": page,
+            "rows": [(mentorship, problems.get(mentorship.pk)) for mentorship in page.object_list],
             "status": status,
             "status_label": Mentorship.Status(status).label if status else "",
             "counts": selectors.mentorship_status_counts(scheme),
@@ -272,6 +277,9 @@ def _detail_page(
     if viewer.is_coordinator:
         # The mentee's choice of what to share is between the pair: not shown here.
         context["breakdown"] = mentorship.breakdown
+        context["problem"] = outbox_problems(
+            subject_type="mentorship", subject_ids=[mentorship.pk]
+        ).get(mentorship.pk)
     else:
         context["other_application"] = getattr(mentorship, f"{viewer.other_role}_application")
         context["reasons"] = selectors.mentorship_reasons(mentorship.breakdown)
@@ -287,7 +295,7 @@ def _reply_message(viewer: MentorshipForViewer, other: User, *, accepted: bool) 
     """What the mentee or mentor who replied is told; ``other`` is the one who did not."""
     name = other.display_name
     if accepted and viewer.mentorship.status == Mentorship.Status.ACTIVE:
-        return f"Your mentorship with {name} has started. We have e-mailed you both."
+        return f"Your mentorship with {name} has started. We are e-mailing you both."
     if accepted:
         return f"Thank you: you have accepted. We are waiting for {name} to reply."
     if viewer.is_shortlist_request:

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.forms.runs import CompareForm, PinForm, ProposalFilterForm, SwapForm
 from matching.models import MatchRun, Proposal, Unmatched
@@ -23,6 +23,7 @@ from matching.selectors.runs import (
     active_run,
     mentor_candidates,
     proposal_rows,
+    publish_check,
     run_comparison,
     run_proposals,
     run_unmatched,
@@ -150,6 +151,7 @@ def run_detail(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Htt
                 filters["search"] or filters["min_score"] is not None or filters["pinned"]
             ),
             weights=[(labels[key], weight) for key, weight in run.weights.items()],
+            check=publish_check(run, scheme=scheme) if run.is_editable else None,
         )
     return render(request, "matching/runs/detail.html", context)
 
@@ -165,7 +167,9 @@ def run_progress(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> H
         {
             "status": run.status,
             "progress": run.progress,
-            "message": run.error if run.status == MatchRun.Status.FAILED else run.progress_message,
+            "message": run.error
+            if run.status in {MatchRun.Status.FAILED, MatchRun.Status.CANCELLED}
+            else run.progress_message,
             "url": run.get_absolute_url(),
         }
     )
@@ -190,9 +194,34 @@ def run_rerun(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Http
 @coordinator_view
 @scheme_object(get_scheme_run)
 @require_POST
+def run_cancel(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
+    """Stop a run that is waiting to start or running; the scheme can start another."""
+    try:
+        run_services.match_run_cancel(run=run, cancelled_by=request.user)
+    except ValidationError as error:
+        message_service_error(request, error)
+    else:
+        messages.success(request, f"Run {run.pk} is cancelled. You can start matching again.")
+    return redirect(run)
+
+
+@coordinator_view
+@scheme_object(get_scheme_run)
+@require_http_methods(["GET", "POST"])
 def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> HttpResponse:
-    """Publish the run: each pair becomes a proposed mentorship and both are e-mailed."""
+    """Ask first, saying who will be e-mailed (GET); then publish the run (POST): each
+    pair becomes a proposed mentorship and both people are e-mailed."""
     scheme = access.scheme
+    if request.method == "GET":
+        return render(
+            request,
+            "matching/runs/publish.html",
+            {
+                "scheme": scheme,
+                "run": run,
+                "check": publish_check(run, scheme=scheme) if run.is_editable else None,
+            },
+        )
     try:
         mentorships = match_run_publish(run=run, published_by=request.user)
     except ValidationError as error:
@@ -202,7 +231,7 @@ def run_publish(request: HttpRequest, access: SchemeAccess, run: MatchRun) -> Ht
     messages.success(
         request,
         f"The run is published: {count} pair{'s' if count != 1 else ''} "
-        f"{'have' if count != 1 else 'has'} been e-mailed and "
+        f"{'are' if count != 1 else 'is'} being e-mailed and "
         f"{'have' if count != 1 else 'has'} {scheme.response_days} days to accept or decline.",
     )
     return redirect(run)

@@ -2,11 +2,14 @@
 
 With no environment at all this is the embedded default: a SQLite file in the
 project folder, Celery tasks run eagerly in the web process, e-mail printed to the
-console and ``DEBUG`` on. ``DATABASE_URL``, ``REDIS_URL`` and the other variables
+console, static files served from the app folders by WhiteNoise, and ``DEBUG`` off, so
+that the site shows its own error pages (``DJANGO_DEBUG=true`` turns Django's debug
+pages on for development). ``DATABASE_URL``, ``REDIS_URL`` and the other variables
 listed in the README switch each part to a real service.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -20,7 +23,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
     default="insecure-embedded-default-key-change-me-for-any-real-deployment",
@@ -105,16 +108,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 if REDIS_URL:
-    # Shared by every process, so allauth's rate limits hold across web workers.
+    # Shared by every process, so allauth's rate limits hold across web workers; while
+    # Redis is down each process counts them itself, so that people can still sign in.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentoring.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="mentoring"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database, never in Redis: signing in works while Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ---------------------------------------------------------------------
 
@@ -192,14 +200,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served straight from the app folders, with or without debug, so the embedded default
+# needs no collectstatic; production collects them into a manifest instead.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DEBUG:
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Until collectstatic has run, WhiteNoise warns that STATIC_ROOT is missing; here the
+# files come from the app folders, so that is expected.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -249,6 +260,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that hands work to a broker that is down gives up within about a
+# second (the outbox's sweep sends it later), rather than hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the product is declared in mentoring/schedules.py.
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
@@ -267,5 +288,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Run eagerly in the web process, each task would log a trace line (and kombu
+        # that it has no broker): noise, since the work is the page's own.
+        **(
+            {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
+            if CELERY_TASK_ALWAYS_EAGER
+            else {}
+        ),
     },
 }

@@ -24,6 +24,9 @@ DEBUG = False
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
+# Collected into the image when it is built (see the Dockerfile), not looked up per file.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 # A broker is required here, so tasks always go to the Celery workers.
 CELERY_TASK_ALWAYS_EAGER = False

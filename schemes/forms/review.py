@@ -70,6 +70,17 @@ class ApplicationFilterForm(CleanTextMixin, forms.Form):
         }
 
 
+def reason_field(help_text: str, *, rows: int) -> forms.CharField:
+    """The optional reason sent with a decision."""
+    return forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class ApplicationDecisionForm(CleanTextMixin, forms.Form):
     """Approve, wait-list or decline, with an optional reason for the person. The
     decision is the button pressed; whether it applies is the service's to say."""
@@ -88,13 +99,7 @@ class ApplicationDecisionForm(CleanTextMixin, forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": "Choose approve, wait-list or decline."},
     )
-    reason = forms.CharField(
-        label="Reason (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Sent to the person with the decision, so write it to them.",
-    )
+    reason = reason_field("Sent to the person with the decision, so write it to them.", rows=3)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     @classmethod
@@ -105,3 +110,63 @@ class ApplicationDecisionForm(CleanTextMixin, forms.Form):
             return []
         current = cls.DECISIONS.get(application.status)
         return [(value, label) for value, label in cls.DECISION_CHOICES if value != current]
+
+
+class IdListField(forms.Field):
+    """The ids of the rows ticked in a list (any whole numbers: the service looks them
+    up within the scheme)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            ids = [0]
+        if any(not 0 < pk < 2**63 for pk in ids):
+            raise forms.ValidationError("Tick applications from the list.")
+        return ids
+
+
+class BulkDecisionForm(CleanTextMixin, forms.Form):
+    """One decision, with one reason, for the applications ticked on the list or for all
+    of those matching its filters. Whether each can take it is the service's to say."""
+
+    SELECTED, ALL = "selected", "all"
+    DECISIONS: dict[str, str] = {
+        ApplicationDecisionForm.APPROVE: Application.Status.APPROVED,
+        ApplicationDecisionForm.WAITLIST: Application.Status.WAITLISTED,
+        ApplicationDecisionForm.DECLINE: Application.Status.DECLINED,
+    }
+
+    scope = forms.ChoiceField(
+        label="Which applications",
+        choices=[
+            (SELECTED, "The applications ticked below"),
+            (ALL, "All the applications matching the filters"),
+        ],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the ticked applications or all of them."},
+    )
+    applications = IdListField(required=False)
+    decision = forms.ChoiceField(
+        choices=ApplicationDecisionForm.DECISION_CHOICES,
+        error_messages={"required": "Choose approve, wait-list or decline."},
+    )
+    reason = reason_field("Sent to each person with the decision, so write it to them.", rows=2)
+
+    def clean(self):
+        super().clean()
+        if self.cleaned_data.get("scope") == self.SELECTED and not self.cleaned_data.get(
+            "applications"
+        ):
+            self.add_error(
+                "scope",
+                "Tick at least one application below, or choose all those matching the filters.",
+            )
+        return self.cleaned_data
+
+    @property
+    def status(self) -> str:
+        return self.DECISIONS[self.cleaned_data["decision"]]

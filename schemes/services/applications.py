@@ -1,19 +1,28 @@
 """Every change to an application: start, save a step, submit, decide, withdraw."""
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.outbox import outbox_add, outbox_add_many
 from schemes import questionnaire
-from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Role, Scheme
+from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Membership, Role, Scheme
 from schemes.services.schemes import membership_add, membership_remove
-from schemes.tasks import send_application_email
+
+# A mentorship's statuses while it is open (``matching.Mentorship.OPEN``, which this
+# floor cannot import): a decision waits until it is closed.
+OPEN_MATCH = ("proposed", "active")
 
 # The e-mails an applicant gets: on submitting, and on each decision.
 ApplicationEmail = Literal["received", "decided"]
+# The outbox handler of those e-mails (registered in ``SchemesConfig.ready``).
+APPLICATION_EMAIL = "schemes.application"
 
 
 @transaction.atomic
@@ -134,7 +143,7 @@ def application_submit(*, application: Application, consent: bool) -> Applicatio
     application.submitted_at = now
     application.full_clean()
     application.save()
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "received"))
+    _email(application, "received")
     return application
 
 
@@ -151,6 +160,129 @@ def application_waitlist(*, application: Application, by, reason: str = "") -> A
 def application_decline(*, application: Application, by, reason: str = "") -> Application:
     """Turn the application down; the person is told, with the reason when one is given."""
     return _decide(application, Application.Status.DECLINED, by, reason)
+
+
+@dataclass(frozen=True)
+class BulkDecision:
+    """What one decision on many applications did: how many took it, and how many were
+    left as they were, by why."""
+
+    decided: int
+    skipped: Counter[str]
+
+    def summary(self, done: str) -> str:
+        """What happened, for the coordinator: "2 applications are approved. ..."."""
+        one = self.decided == 1
+        text = (
+            f"{self.decided} application{' is' if one else 's are'} {done}. "
+            f"We have e-mailed {'them' if one else 'each person'} to say so."
+        )
+        if self.skipped:
+            left = sum(self.skipped.values())
+            text += (
+                f" {left} {'was' if left == 1 else 'were'} left as "
+                f"{'it was' if left == 1 else 'they were'}: {bulk_skipped_text(self.skipped)}."
+            )
+        return text
+
+
+# The relations a decision does not touch, left out of ``full_clean`` so that checking
+# a thousand applications asks the database nothing.
+_DECISION_UNCHANGED = ("scheme", "user", "invitation", "decided_by")
+
+
+@transaction.atomic
+def applications_decide_bulk(
+    *, scheme: Scheme, applications: QuerySet[Application], status: str, by, reason: str = ""
+) -> BulkDecision:
+    """Give every one of ``applications`` (of ``scheme``) the decision ``status``
+    (approved, wait-listed or declined) with the same ``reason``, as one transaction:
+    each person is e-mailed as for a single decision, once it is committed.
+
+    An application that cannot take the decision (already has it, is a draft, withdrawn
+    or matched, or has a match waiting for replies) is left as it was and counted in
+    ``skipped`` by why. When none can take it, nothing changes and a ``ValidationError``
+    says why.
+    """
+    if status not in (
+        Application.Status.APPROVED,
+        Application.Status.WAITLISTED,
+        Application.Status.DECLINED,
+    ):
+        raise ValueError(f"Not a decision: {status!r}")
+    label = Application.Status(status).label.lower()
+    locked = list(
+        applications.filter(scheme=scheme)
+        .select_for_update(of=("self",))
+        .select_related("user")
+        .order_by("pk")
+    )
+    if not locked:
+        raise ValidationError("Choose at least one application.")
+    waiting = set(
+        Application.objects.filter(pk__in=[application.pk for application in locked])
+        .filter(
+            Q(mentorships_as_mentee__status__in=OPEN_MATCH)
+            | Q(mentorships_as_mentor__status__in=OPEN_MATCH)
+        )
+        .values_list("pk", flat=True)
+    )
+    skipped: Counter[str] = Counter()
+    decided = []
+    now = timezone.now()
+    for application in locked:
+        if application.status not in Application.DECIDABLE:
+            skipped[f"{application.get_status_display().lower()}, so cannot be decided on"] += 1
+        elif application.status == status:
+            skipped[f"already {label}"] += 1
+        elif application.pk in waiting:
+            skipped["with a match waiting for replies"] += 1
+        else:
+            application.status = status
+            application.decided_at = now
+            application.decided_by = by
+            application.decision_reason = reason.strip()
+            application.updated_at = now
+            application.full_clean(exclude=_DECISION_UNCHANGED, validate_unique=False)
+            decided.append(application)
+    if not decided:
+        raise ValidationError(
+            f"None of the {len(locked)} application{'s' if len(locked) != 1 else ''} can be "
+            f"{label}: {bulk_skipped_text(skipped)}. Nothing was changed."
+        )
+    Application.objects.bulk_update(
+        decided, ["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
+    if status == Application.Status.APPROVED:
+        Membership.objects.bulk_create(
+            [
+                Membership(scheme=scheme, user_id=application.user_id, role=application.role)
+                for application in decided
+            ],
+            ignore_conflicts=True,
+        )
+    else:
+        people = Q()
+        for role in PARTICIPANT_ROLES:
+            users = [a.user_id for a in decided if a.role == role]
+            if users:
+                people |= Q(role=role, user_id__in=users)
+        Membership.objects.filter(people, scheme=scheme).delete()
+    # Written to the outbox in this transaction, in one insert: every person is told
+    # once the decisions are committed, and never for a decision rolled back.
+    outbox_add_many(
+        handler=APPLICATION_EMAIL,
+        payloads=[{"application_id": a.pk, "kind": "decided"} for a in decided],
+        subjects=[("application", a.pk) for a in decided],
+        scheme_id=scheme.pk,
+    )
+    return BulkDecision(decided=len(decided), skipped=skipped)
+
+
+def bulk_skipped_text(skipped: Counter[str]) -> str:
+    """The applications a bulk decision left as they were, as "2 already approved, 1
+    withdrawn, so cannot be decided on"."""
+    return "; ".join(f"{count} {why}" for why, count in skipped.most_common())
 
 
 @transaction.atomic
@@ -211,8 +343,18 @@ def _decide(application: Application, status: str, by, reason: str) -> Applicati
         membership_add(scheme=application.scheme, user=application.user, role=application.role)
     else:
         membership_remove(scheme=application.scheme, user=application.user, role=application.role)
-    transaction.on_commit(lambda: send_application_email.delay(application.pk, "decided"))
+    _email(application, "decided")
     return application
+
+
+def _email(application: Application, kind: ApplicationEmail) -> None:
+    """E-mail the applicant once the transaction commits, through the outbox."""
+    outbox_add(
+        handler=APPLICATION_EMAIL,
+        payload={"application_id": application.pk, "kind": kind},
+        subject=("application", application.pk),
+        scheme_id=application.scheme_id,
+    )
 
 
 def _lock_editable(application: Application) -> None:
@@ -241,4 +383,4 @@ def _has_open_match(application: Application) -> bool:
         if application.role == Role.MENTEE
         else application.mentorships_as_mentor
     )
-    return relation.filter(status__in=["proposed", "active"]).exists()
+    return relation.filter(status__in=OPEN_MATCH).exists()

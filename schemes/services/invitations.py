@@ -3,7 +3,6 @@
 import csv
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,12 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from mentoring.emails import send_email
+from mentoring.outbox import outbox_add, outbox_add_many
 from mentoring.validators import clean_cells, csv_rows, shown_cells
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
 from schemes.services.schemes import membership_add
-from schemes.tasks import send_invitation_email
 
+# The outbox handler of an invitation's e-mail (registered in ``SchemesConfig.ready``).
+INVITATION_EMAIL = "schemes.invitation"
 MAX_ROWS = 5000
 # A hyphen, a hyphen sign, an en dash and an em dash.
 PLACEHOLDER_DASHES = "-\u2010\u2013\u2014"
@@ -133,7 +134,7 @@ def invitation_create(*, scheme: Scheme, email: str, role: str, invited_by, name
     )
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    _email(invitation)
     return invitation
 
 
@@ -256,8 +257,12 @@ def invitations_bulk_create(
         # guards against a concurrent invitation); skip a query per row.
         invitation.full_clean(validate_unique=False, validate_constraints=False)
     Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
-    for invitation in invitations:
-        transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
+    outbox_add_many(
+        handler=INVITATION_EMAIL,
+        payloads=[{"invitation_id": invitation.pk} for invitation in invitations],
+        subjects=[("invitation", invitation.pk) for invitation in invitations],
+        scheme_id=scheme.pk,
+    )
     return invitations
 
 
@@ -270,8 +275,18 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         )
     invitation.expires_at = _expiry()
     invitation.save(update_fields=["expires_at", "updated_at"])
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    _email(invitation)
     return invitation
+
+
+def _email(invitation: Invitation) -> None:
+    """E-mail the invitation's link once the transaction commits, through the outbox."""
+    outbox_add(
+        handler=INVITATION_EMAIL,
+        payload={"invitation_id": invitation.pk},
+        subject=("invitation", invitation.pk),
+        scheme_id=invitation.scheme_id,
+    )
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.adapters import signup_destination_stash
 from mentoring.forms import add_service_error, message_service_error
+from mentoring.outbox import outbox_problems
 from schemes.forms.invitations import (
     ApplyForm,
     InvitationConfirmForm,
@@ -65,7 +66,8 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email}. The link works until "
+                f"Invitation to {invitation.email} saved: the e-mail with the link is on its way. "
+                "The link works until "
                 f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
             )
             return redirect("schemes:invitations", slug=scheme.slug)
@@ -74,6 +76,9 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
         state = ""
     page = Paginator(scheme_invitations(scheme, state), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = invitation_counts(scheme)
+    problems = outbox_problems(
+        subject_type="invitation", subject_ids=[invitation.pk for invitation in page.object_list]
+    )
     return render(
         request,
         "schemes/invitations/list.html",
@@ -81,6 +86,7 @@ def invitation_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             "scheme": scheme,
             "form": form,
             "page": page,
+            "rows": [(invitation, problems.get(invitation.pk)) for invitation in page.object_list],
             "state": state,
             "state_query": urlencode({"state": state}) if state else "",
             "state_label": dict(STATES).get(state, ""),
@@ -150,7 +156,8 @@ def invitation_resend(
     else:
         messages.success(
             request,
-            f"Invitation sent again to {invitation.email}. The link now works until "
+            f"Invitation to {invitation.email} sent again: the e-mail is on its way. "
+            "The link now works until "
             f"{timezone.localtime(invitation.expires_at):%-d %B %Y}.",
         )
     return _back_to_list(request, invitation.scheme)

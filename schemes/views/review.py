@@ -4,16 +4,18 @@ its decision."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentoring.forms import message_service_error
+from mentoring.exports import csv_stream
+from mentoring.forms import add_service_error, message_service_error
+from mentoring.outbox import outbox_problems
 from schemes import questionnaire, selectors
-from schemes.forms.review import ApplicationDecisionForm, ApplicationFilterForm
-from schemes.models import Application
+from schemes.forms.review import ApplicationDecisionForm, ApplicationFilterForm, BulkDecisionForm
+from schemes.models import Application, Scheme
 from schemes.permissions import (
     SchemeAccess,
     coordinator_view,
@@ -24,6 +26,7 @@ from schemes.services.applications import (
     application_approve,
     application_decline,
     application_waitlist,
+    applications_decide_bulk,
 )
 
 PER_PAGE = 50
@@ -36,31 +39,148 @@ DECIDE = {
 
 
 @coordinator_view
+@require_GET
 def application_list(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
-    """The scheme's applications, filtered, counted and a page at a time."""
+    """The scheme's applications, filtered, counted and a page at a time, with one
+    decision for many of them."""
+    return _list_page(request, access.scheme, request.GET)
+
+
+@coordinator_view
+@require_POST
+def applications_decide(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
+    """Approve, wait-list or decline the ticked applications, or all those matching the
+    list's filters, with one reason; each person is e-mailed."""
     scheme = access.scheme
-    form = ApplicationFilterForm(
-        request.GET or None, departments=selectors.application_departments(scheme)
+    _, filters = _filters(scheme, request.POST)
+    applications = selectors.scheme_applications(scheme, **filters)
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, scheme, request.POST, bulk_form=form)
+    if form.cleaned_data["scope"] == BulkDecisionForm.SELECTED:
+        applications = applications.filter(pk__in=form.cleaned_data["applications"])
+    try:
+        result = applications_decide_bulk(
+            scheme=scheme,
+            applications=applications,
+            status=form.status,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return _list_page(request, scheme, request.POST, bulk_form=form)
+    messages.success(request, result.summary(DECIDE[form.cleaned_data["decision"]][1]))
+    query = _filter_query(request.POST)
+    address = reverse("schemes:applications", args=[scheme.slug])
+    return redirect(f"{address}?{query}" if query else address)
+
+
+@coordinator_view
+@require_GET
+def applications_export(request: HttpRequest, access: SchemeAccess) -> StreamingHttpResponse:
+    """The applications matching the list's filters as a CSV file: the list's columns
+    and the decision, never the answers."""
+    scheme = access.scheme
+    _, filters = _filters(scheme, request.GET)
+    applications = selectors.scheme_applications(scheme, **filters)
+    return csv_stream(
+        filename=f"{scheme.slug}-applications.csv",
+        header=EXPORT_COLUMNS,
+        rows=(
+            [
+                application.user.name,
+                application.user.email,
+                application.get_role_display(),
+                application.get_status_display(),
+                application.job_title,
+                application.department,
+                application.grade,
+                application.submitted_at,
+                application.decided_at,
+                "yes" if application.imported else "no",
+            ]
+            for application in applications.iterator(chunk_size=500)
+        ),
     )
-    filters = {}
+
+
+EXPORT_COLUMNS = [
+    "Name",
+    "E-mail",
+    "Role",
+    "Status",
+    "Job title",
+    "Department",
+    "Grade",
+    "Submitted",
+    "Decided",
+    "Imported",
+]
+FILTER_FIELDS = ("q", "role", "status", "department", "submitted_from", "submitted_to")
+
+
+def _filter_data(data: QueryDict) -> QueryDict:
+    """Only the list's filters of ``data`` (a query string, or the bulk form that carries
+    them)."""
+    only = QueryDict(mutable=True)
+    for name in FILTER_FIELDS:
+        if name in data:
+            only.setlist(name, data.getlist(name))
+    return only
+
+
+def _filter_query(data: QueryDict) -> str:
+    return _filter_data(data).urlencode()
+
+
+def _filters(scheme: Scheme, data: QueryDict) -> tuple[ApplicationFilterForm, dict]:
+    """The list's filter form bound to the filters in ``data``, and the valid filters."""
+    only = _filter_data(data)
+    form = ApplicationFilterForm(
+        only or None, departments=selectors.application_departments(scheme)
+    )
+    filters: dict = {}
     if form.is_bound:
         form.is_valid()  # the valid filters apply; a bad one is shown beside its field
         filters = form.filters()
+    return form, filters
+
+
+def _list_page(
+    request: HttpRequest,
+    scheme: Scheme,
+    data: QueryDict,
+    *,
+    bulk_form: BulkDecisionForm | None = None,
+) -> HttpResponse:
+    form, filters = _filters(scheme, data)
     applications = selectors.scheme_applications(scheme, **filters)
-    page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(applications, PER_PAGE).get_page(data.get("page"))
+    counts = selectors.application_counts(applications)
+    query = _filter_query(data)
+    bulk_form = bulk_form or BulkDecisionForm()
+    ticked = set(bulk_form.cleaned_data.get("applications", [])) if bulk_form.is_bound else set()
+    address = reverse("schemes:applications", args=[scheme.slug])
     return render(
         request,
         "schemes/review/application_list.html",
         {
             "scheme": scheme,
             "form": form,
+            "bulk_form": bulk_form,
+            "ticked": ticked,
             "page": page,
-            "counts": selectors.application_counts(applications),
+            "counts": counts,
             "filtered": any(filters.values()),
-            "query": query.urlencode(),
-            "here": request.get_full_path(),
+            "query": query,
+            "filter_values": [
+                (name, value) for name in FILTER_FIELDS for value in data.getlist(name)
+            ],
+            # Where an application's page returns to: this list, as filtered.
+            "here": request.get_full_path()
+            if request.method == "GET"
+            else (f"{address}?{query}" if query else address),
         },
     )
 
@@ -74,7 +194,7 @@ def application_detail(
     """One application with every answer and the consent given; a POST records the
     coordinator's decision and tells the person."""
     scheme = access.scheme
-    back = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ApplicationDecisionForm(request.POST or None, initial={"next": back or ""})
     if request.method == "POST":
         if form.is_valid():
@@ -92,8 +212,8 @@ def application_detail(
                 messages.success(
                     request,
                     f"{application.user.display_name}'s application as a "
-                    f"{application.get_role_display().lower()} is {done}. We have e-mailed "
-                    "them to say so.",
+                    f"{application.get_role_display().lower()} is {done}. An e-mail to tell "
+                    "them is on its way.",
                 )
                 return redirect(back or reverse("schemes:applications", args=[scheme.slug]))
         elif "decision" in form.errors:
@@ -109,12 +229,15 @@ def application_detail(
             "sections": questionnaire.answer_sections(application, questions),
             "form": form,
             "decisions": ApplicationDecisionForm.choices_for(application),
+            "problem": outbox_problems(
+                subject_type="application", subject_ids=[application.pk]
+            ).get(application.pk),
             "back": back or reverse("schemes:applications", args=[scheme.slug]),
         },
     )
 
 
-def _safe_next(request: HttpRequest, url: str | None) -> str:
+def safe_next(request: HttpRequest, url: str | None) -> str:
     """``url`` when it is an address on this site, else "" (never send a coordinator
     off to another site after a decision). Only a path counts: a bare word such as
     "0" would be taken for a URL name by ``redirect``."""

@@ -199,8 +199,8 @@ def test_coordinator_invites_by_csv_and_two_people_apply_and_are_approved(
     sign_in(page, live_server, "chris@example.org", first_name="Chris")
     page.goto(live_server.url + f"/schemes/{scheme.slug}/applications/")
     table = page.get_by_role("table")
-    expect(table.get_by_text("Priya Shah")).to_be_visible()
-    expect(table.get_by_text("Tom Okafor")).to_be_visible()
+    expect(table.get_by_role("link", name="Priya Shah")).to_be_visible()
+    expect(table.get_by_role("link", name="Tom Okafor")).to_be_visible()
     screenshot("applications-review")
     for name in ("Priya Shah", "Tom Okafor"):
         page.get_by_role("link", name=name).click()

@@ -67,8 +67,18 @@ def test_coordinator_matches_swaps_and_publishes_then_both_accept(
 
     # Publish the run: both people are e-mailed.
     page.get_by_role("link", name=re.compile(r"^Run \d+")).first.click()
+    page.get_by_role("link", name=re.compile(r"^Publish \d+ pairs?$")).click()
+    # Asked first: who will be told, and that it cannot be undone; nobody e-mailed yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Publish \d+ pairs?\?$"))
+    expect(
+        page.get_by_text(re.compile(r"Publishing e-mails \d+ mentees? and \d+ mentors?"))
+    ).to_be_visible()
+    expect(page.get_by_text("Publishing cannot be undone")).to_be_visible()
+    assert not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
-        page.get_by_role("button", name=re.compile(r"^Publish \d+ pairs?")).click()
+        page.get_by_role(
+            "button", name=re.compile(r"^Publish \d+ pairs? and send the e-mails")
+        ).click()
         expect(page.get_by_role("alert").first).to_contain_text("The run is published")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Published")
     told = {address for message in mail.outbox for address in message.to}

@@ -8,9 +8,11 @@ from matching.models import Mentorship
 from matching.services.mentorship_emails import (
     COORDINATOR_EVENTS,
     EVENT_STATUS,
+    MENTORSHIP_EMAIL,
     mentorship_email_send,
 )
-from matching.tasks.mentorships import send_mentorship_email
+from mentoring.models import OutboxMessage
+from mentoring.outbox import outbox_add, outbox_deliver
 from schemes.models import Role
 from tests.factories import MembershipFactory
 
@@ -125,6 +127,9 @@ def test_a_start_is_sent_to_both_people_and_not_to_the_coordinators(mentorship, 
     assert all("has started" in message.subject for message in mail.outbox)
 
 
-def test_the_task_sends_through_the_service(mentorship):
-    assert send_mentorship_email.delay(mentorship.pk, "proposed").get() == 2
+def test_the_outbox_sends_through_the_service(mentorship):
+    message = outbox_add(
+        handler=MENTORSHIP_EMAIL, payload={"mentorship_id": mentorship.pk, "event": "proposed"}
+    )
+    assert outbox_deliver(message_id=message.pk) == OutboxMessage.Status.SENT
     assert recipients() == ["mentee@example.org", "mentor@example.org"]

@@ -68,13 +68,14 @@ def test_the_database_constraint_refuses_a_second_run_even_without_the_lock(monk
     scheme = SchemeFactory()
     monkeypatch.setattr(Scheme.objects, "select_for_update", lambda **kw: Scheme.objects.all())
     both_checked = threading.Barrier(2, timeout=TIMEOUT)
-    original = runs._fail_stale_runs
+    original = runs._fail_stalled
 
-    def then_wait(scheme):
-        original(scheme)
+    def then_wait(scheme_runs):
+        failed = original(scheme_runs)
         both_checked.wait()  # both transactions have looked; neither has inserted
+        return failed
 
-    monkeypatch.setattr(runs, "_fail_stale_runs", then_wait)
+    monkeypatch.setattr(runs, "_fail_stalled", then_wait)
 
     started, refused = outcome(start_at_once(scheme))
 

@@ -232,7 +232,10 @@ def test_a_finished_run_shows_totals_weights_pairs_and_unmatched(
     assert ann.mentor.user.display_name == "Alice"
     unmatched = section(response, "unmatched-heading")
     assert "Dee" in unmatched and "No mentor is admissible" in unmatched
-    assert {url("run_rerun", run.pk), url("run_publish", run.pk)} <= form_actions(response)
+    assert url("run_rerun", run.pk) in form_actions(response)
+    # Publishing is a link to the page that asks first, not a form that e-mails at once.
+    assert url("run_publish", run.pk) not in form_actions(response)
+    assert any(attrs.get("href") == url("run_publish", run.pk) for attrs, _ in page.links)
     assert "They have 14 days to accept or decline" in content
     assert_accessible_page(page)
 
@@ -316,14 +319,16 @@ def test_the_run_page_and_the_list_take_the_same_queries_however_many_rows(
 
     small = stored_run(2, 1)
     client.force_login(coordinator)
-    with django_assert_max_num_queries(12):
+    # The run page also checks, as publishing would, that every pair still holds: the
+    # pairs, the mentors' places, the open matches and the runs published since.
+    with django_assert_max_num_queries(16):
         assert client.get(url("run", small.pk)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(RUNS_URL).status_code == 200
     large = stored_run(40, 30)
     for _ in range(8):
         MatchRun.objects.create(scheme=scheme, trigger="command", status="failed")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         response = client.get(url("run", large.pk))
     assert "Shares 1 of 2 development areas (Leadership)." in text(response)
     with django_assert_max_num_queries(12):
@@ -364,7 +369,7 @@ def test_publishing_creates_the_mentorships_emails_both_and_freezes_the_run(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("run_publish", run.pk), follow=True)
     assert response.redirect_chain == [(url("run", run.pk), 302)]
-    assert "The run is published: 3 pairs have been e-mailed" in text(response)
+    assert "The run is published: 3 pairs are being e-mailed" in text(response)
     assert Mentorship.objects.filter(scheme=scheme, run=run).count() == 3
     recipients = {address for message in mail.outbox for address in message.to}
     assert {"ann@example.org", "alice@example.org", "cat@example.org"} <= recipients
@@ -377,6 +382,62 @@ def test_publishing_creates_the_mentorships_emails_both_and_freezes_the_run(
     detail = client.get(url("proposal", proposal.pk))
     assert "This run is published, so its pairs can no longer be changed." in text(detail)
     assert not [a for a in form_actions(detail) if "/proposals/" in a]
+
+
+def test_publishing_asks_first_saying_who_will_be_emailed(client, scheme, coordinator, run):
+    client.force_login(coordinator)
+    response = client.get(url("run_publish", run.pk))
+    assert response.status_code == 200
+    content = text(response)
+    proposals = list(run.proposals.all())
+    mentees = len({p.mentee_id for p in proposals})
+    mentors = len({p.mentor_id for p in proposals})
+    assert f"Publish {len(proposals)} pairs?" in content
+    assert (
+        f"Publishing e-mails {mentees} mentee{'s' if mentees != 1 else ''} and "
+        f"{mentors} mentor{'s' if mentors != 1 else ''} straight away" in content
+    )
+    assert "Publishing cannot be undone" in content
+    assert url("run_publish", run.pk) in form_actions(response)
+    assert any(
+        attrs.get("href") == url("run", run.pk)
+        for attrs, _ in Page(response.content.decode()).links
+    )
+    # Asking changed nothing and told nobody.
+    assert not Mentorship.objects.exists()
+    assert not mail.outbox
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.FINISHED
+    assert_accessible_page(Page(response.content.decode()))
+
+
+def test_an_older_run_says_why_it_cannot_be_published_once_another_was(
+    client, scheme, coordinator, people, django_capture_on_commit_callbacks
+):
+    older = finished_run(scheme)
+    newer = finished_run(scheme)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("run_publish", newer.pk))
+    newer.refresh_from_db()
+    assert newer.status == MatchRun.Status.PUBLISHED
+
+    response = client.get(url("run", older.pk))
+    content = text(response)
+    assert "This run cannot be published:" in content
+    assert "the mentee's application is now matched" in content
+    assert f"Run {newer.pk} of this scheme was published on" in content
+    assert "Run matching again to get fresh proposals." in content
+    page = Page(response.content.decode())
+    assert not any(attrs.get("href") == url("run_publish", older.pk) for attrs, _ in page.links)
+    assert not re.search(r"Publish \d+ pairs?", content)
+
+    # The confirmation page says the same and offers no button.
+    confirm = client.get(url("run_publish", older.pk))
+    assert f"Run {older.pk} cannot be published" in text(confirm)
+    assert "This run cannot be published:" in text(confirm)
+    assert url("run_publish", older.pk) not in form_actions(confirm)
+    assert_accessible_page(page)
 
 
 def test_publishing_twice_is_refused_with_the_message(
@@ -608,11 +669,10 @@ def test_compare_with_fewer_than_two_runs_says_so(client, coordinator):
 
 # --- who may see what ------------------------------------------------------------------------
 
-GET_PAGES = ["runs", "run_compare", "run", "run_progress", "proposal"]
+GET_PAGES = ["runs", "run_compare", "run", "run_progress", "proposal", "run_publish"]
 POST_ACTIONS = [
     "run_start",
     "run_rerun",
-    "run_publish",
     "proposal_swap",
     "proposal_remove",
     "proposal_pin",
@@ -663,7 +723,8 @@ def test_actions_take_posts_only_and_pages_gets_only(client, coordinator, run):
     for name in POST_ACTIONS:
         assert client.get(urls[name]).status_code == 405, name
     for name in GET_PAGES:
-        assert client.post(urls[name]).status_code == 405, name
+        if name != "run_publish":  # asks on GET, publishes on POST
+            assert client.post(urls[name]).status_code == 405, name
 
 
 def test_each_pair_on_the_run_page_shows_its_two_strongest_reasons(client, scheme, coordinator):
@@ -704,6 +765,7 @@ def test_a_run_or_proposal_of_another_scheme_is_not_found(
     # Whatever the method: a wrong one is not told apart from a missing object.
     assert client.get(url("proposal_remove", proposal.pk)).status_code == 404
     assert client.get(url("run_publish", foreign.pk)).status_code == 404
+    assert client.put(url("run_publish", foreign.pk)).status_code == 404
     assert client.post(url("run", foreign.pk)).status_code == 404
     # Nor through the other scheme's address, which they do not coordinate.
     assert client.get(url("run", foreign.pk, slug=other_scheme.slug)).status_code == 404

@@ -15,15 +15,16 @@ from matching.models import MatchRun, Mentorship, Proposal, Unmatched
 from matching.pool import person_for, scheme_rules
 from matching.services.runs import (
     ALREADY_RUNNING,
+    _totals_update,
     match_run_execute,
     match_run_rerun,
     match_run_start,
+    match_run_task,
     proposal_add,
     proposal_pin,
     proposal_remove,
     proposal_swap,
 )
-from matching.tasks.runs import execute_match_run
 from schemes.choices import MatchingMode
 from schemes.models import Application
 from tests.factories import approved_mentee, approved_mentor
@@ -241,7 +242,7 @@ def test_a_deleted_run_is_ignored_by_its_task(scheme):
     run = match_run_start(scheme=scheme, trigger=COMMAND, execute_later=False)
     run.delete()
 
-    assert execute_match_run.delay(run.pk).get() == "missing"
+    assert match_run_task(run_id=run.pk) == "missing"
 
 
 def test_a_run_matches_the_mentee_a_greedy_pass_would_leave_out(scheme):
@@ -307,7 +308,7 @@ def test_running_a_claimed_run_again_does_nothing(scheme, people):
     finished_at = run.finished_at
 
     again = match_run_execute(run_id=run.pk)
-    assert execute_match_run.delay(run.pk).get() == MatchRun.Status.FINISHED
+    assert match_run_task(run_id=run.pk) == MatchRun.Status.FINISHED
 
     assert again.finished_at == finished_at
     assert run.proposals.count() == 2
@@ -726,3 +727,42 @@ def test_a_run_records_the_weights_of_the_schemes_own_questions_too(scheme, peop
     rules = scheme_rules(scheme, weights=run.weights)
     assert rules.weight(f"question:{question.pk}") == 5
     assert scheme_rules(scheme).weight(f"question:{question.pk}") == 40
+
+
+# Capacities and totals --------------------------------------------------------------
+
+
+def test_a_mentor_whose_stored_capacity_is_0_gets_no_mentees(scheme, people):
+    # The forms and the import ask for 1 to 20; a 0 comes only from a direct change, and
+    # it means what it says: no mentees, not the scheme's default of two.
+    Application.objects.filter(pk=people["alice"].pk).update(capacity=0)
+    Application.objects.filter(pk=people["bob"].pk).update(capacity=None)
+
+    run = finished_run(scheme)
+
+    assert "alice@example.org" not in pairs(run).values()
+    # Bob, with no capacity stored, takes the scheme's default.
+    assert Counter(pairs(run).values())["bob@example.org"] == scheme.default_mentor_capacity
+    mentors = {row["mentor"]: row for row in selectors.run_report(run)["mentors"]}
+    assert mentors["alice@example.org"]["capacity"] == 0
+
+
+def test_a_runs_total_is_the_exact_sum_of_its_proposals(scheme, people, coordinator):
+    run = finished_run(scheme)
+    mentee = run.unmatched.exclude(reason=Unmatched.Reason.NO_ADMISSIBLE).get().mentee
+    proposal_add(
+        run=run, mentee=mentee, mentor=people["alice"], changed_by=coordinator, reason="Asked."
+    )
+    # Scores whose running sum is off in the last digit: 0.1 + 0.2 + 0.3 added left to
+    # right is 0.6000000000000001; fsum gives 0.6, whatever order the rows come in.
+    for proposal, score in zip(run.proposals.order_by("pk"), (0.1, 0.2, 0.3), strict=True):
+        Proposal.objects.filter(pk=proposal.pk).update(score=score)
+    run.refresh_from_db()
+
+    _totals_update(run)
+
+    run.refresh_from_db()
+    assert 0.1 + 0.2 + 0.3 != 0.6
+    assert run.total_score == 0.6
+    assert run.mean_score == 0.6 / 3
+    assert selectors.run_report(run)["totals"]["total_score"] == 0.6

@@ -73,8 +73,12 @@ def assert_valid(solution, scores, admissible, capacity):
 @settings(max_examples=60, deadline=None)
 @given(instances())
 def test_solver_total_equals_brute_force_optimum(instance):
-    scores, admissible, capacity = instance
-    matched, total = brute_force(scores, admissible, capacity)
+    assert_every_method_finds_the_optimum(*instance)
+
+
+def assert_every_method_finds_the_optimum(scores, admissible, capacity):
+    # Brute force tries every place; more places than mentees change nothing.
+    matched, total = brute_force(scores, admissible, np.minimum(capacity, scores.shape[0]))
     for solution in (
         solve_dense(scores, admissible, capacity),
         solve_sparse(scores, admissible, capacity),
@@ -83,7 +87,7 @@ def test_solver_total_equals_brute_force_optimum(instance):
     ):
         assert_valid(solution, scores, admissible, capacity)
         assert solution.matched == matched
-        assert solution.total == pytest.approx(total, abs=1e-9)
+        assert solution.total == pytest.approx(total, rel=1e-12, abs=1e-9)
         assert solution.certified
 
 
@@ -274,3 +278,137 @@ def test_solution_is_frozen():
     best = solve(np.ones((1, 1)), np.ones((1, 1), dtype=bool), np.ones(1, dtype=int))
     with pytest.raises(AttributeError):
         best.total = 0.0
+
+
+# Ties, capacities and rounds -------------------------------------------------------------
+
+
+@st.composite
+def tied_instances(draw, max_mentees=5, max_mentors=4):
+    """Scores drawn from a handful of values (negative, zero, tiny, huge), so that most
+    pairs tie with others; capacities from 0 to more than there are mentees."""
+    n = draw(st.integers(1, max_mentees))
+    m = draw(st.integers(1, max_mentors))
+    values = draw(
+        st.lists(
+            st.sampled_from([-3.0, 0.0, 0.0, 1e-7, 0.5, 1.0, 2.5, 1e6]), min_size=1, max_size=3
+        )
+    )
+    scores = draw(arrays(np.float64, (n, m), elements=st.sampled_from(values)))
+    admissible = draw(arrays(np.bool_, (n, m), elements=st.booleans() | st.just(True)))
+    capacity = draw(arrays(np.int64, (m,), elements=st.sampled_from([0, 1, 2, 10**6])))
+    return scores, admissible, capacity
+
+
+@settings(max_examples=80, deadline=None)
+@given(tied_instances())
+def test_heavily_tied_scores_still_give_the_brute_force_optimum(instance):
+    assert_every_method_finds_the_optimum(*instance)
+
+
+def test_the_tie_key_is_fixed_and_between_0_and_1():
+    key = solver.TieKey(2_000, 1_000)
+    mentees, mentors = np.meshgrid(np.arange(2_000), np.arange(1_000), indexing="ij")
+    values = key(mentees, mentors)
+    assert values.min() >= 0.0 and values.max() < 1.0
+    assert np.array_equal(values, solver.TieKey(2_000, 1_000)(mentees, mentors))
+    # Unrelated from one pair to the next: each mentee's favourite mentor differs.
+    favourites = values.argmax(axis=1)
+    assert np.unique(favourites).size > 500
+
+
+def test_the_tie_key_never_changes_the_optimum(monkeypatch):
+    # The key only chooses which tied pairs are looked at first; the objective is the
+    # real scores. Reversing the key (the opposite choice in every tie) or ranking by
+    # index (what the solver did before) must give the same matched count and total.
+    rng = np.random.default_rng(4)
+    scores = rng.integers(0, 3, (120, 60)).astype(float) * 2.5
+    admissible = rng.random((120, 60)) < 0.7
+    capacity = rng.integers(0, 4, 60)
+    expected = solve_dense(scores, admissible, capacity)
+    reference = solve_sparse(scores, admissible, capacity, candidates=3)
+    original = solver.TieKey.__call__
+    for other in (
+        lambda self, i, j: 1.0 - original(self, i, j) - 2.0**-53,
+        lambda self, i, j: np.asarray(j, dtype=float) / 61 + 0 * np.asarray(i),
+    ):
+        monkeypatch.setattr(solver.TieKey, "__call__", other)
+        found = solve_sparse(scores, admissible, capacity, candidates=3)
+        assert found.certified
+        assert (found.matched, found.total) == (expected.matched, expected.total)
+    assert (reference.matched, reference.total) == (expected.matched, expected.total)
+
+
+@pytest.mark.parametrize("value", [0.0, 7.5])
+def test_all_scores_equal_take_one_round(value):
+    # Every pair ties: the candidate lists are spread over the mentors by the tie key,
+    # so the first solve already matches everyone and is certified at once (by index,
+    # everyone's 20 best were the same 20 mentors: 28 rounds at 2,000 x 1,000).
+    scores, admissible, capacity = random_scheme(12, 1_000, 500)
+    scores = np.full(scores.shape, value)
+    solution = solve_sparse(scores, admissible, capacity)
+    assert solution.certified
+    assert solution.rounds == 1
+    assert solution.matched == 1_000
+    assert solution.candidates <= 1_000 * solver.DEFAULT_CANDIDATES
+
+
+def test_a_huge_capacity_costs_no_more_than_the_mentees_who_could_use_it():
+    scores, admissible, capacity = random_scheme(8, 50, 30, capacity=1)
+    capacity[0] = 1_000_000
+    capped = capacity.copy()
+    capped[0] = int(admissible[:, 0].sum())
+    for method in ("dense", "sparse"):
+        huge = solve(scores, admissible, capacity, method=method)
+        same = solve(scores, admissible, capped, method=method)
+        assert huge.certified
+        assert (huge.matched, huge.total) == (same.matched, same.total)
+    problem = solver._Problem(scores, admissible, capacity)
+    assert problem.capacity[0] == capped[0]
+    assert problem.places == int(np.minimum(capacity, admissible.sum(axis=0)).sum())
+    # In the sparse graph, a mentor with more places than pairs gives each pair a place
+    # of its own: one edge a pair, not pairs x places.
+    pairs = solver._all_pairs(problem)
+    edge, place, owner = solver._slot_edges(problem, pairs)
+    mentor_0 = (pairs % problem.m)[edge] == 0
+    assert mentor_0.sum() == capped[0]
+    assert np.unique(place[mentor_0]).size == capped[0]
+    assert (owner[place[mentor_0]] == 0).all()
+
+
+def test_a_capacity_of_0_takes_no_mentees():
+    scores = np.array([[9.0, 1.0], [9.0, 1.0]])
+    admissible = np.ones((2, 2), dtype=bool)
+    for method in ("dense", "sparse"):
+        best = solve(scores, admissible, np.array([0, 5]), method=method)
+        assert best.mentor_of.tolist() == [1, 1]
+
+
+def test_progress_moves_in_every_certification_round():
+    # One candidate per mentee on a crowded scheme: several rounds of certificates.
+    scores, admissible, capacity = random_scheme(7, 300, 150)
+    seen = []
+    solution = solve_sparse(
+        scores, admissible, capacity, candidates=1, progress=lambda f, m: seen.append((f, m))
+    )
+    assert solution.rounds >= 3
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and len(set(fractions)) == len(fractions)
+    assert fractions[-1] == 1.0
+    for k in range(1, solution.rounds + 1):
+        of = f"Round {k} of at most {solver.MAX_ROUNDS}"
+        solving = [f for f, m in seen if m.startswith(f"{of}: solving")]
+        checking = [f for f, m in seen if m.startswith(f"{of}: checking")]
+        assert len(solving) == len(checking) == 1
+        assert solving[0] < checking[0] < 1.0
+    assert max(f for f, m in seen if m.startswith("Round")) < 0.95
+
+
+def test_the_last_round_solves_over_every_admissible_pair(monkeypatch):
+    scores, admissible, capacity = random_scheme(7, 300, 150)
+    monkeypatch.setattr(solver, "MAX_ROUNDS", 2)
+    solution = solve_sparse(scores, admissible, capacity, candidates=1)
+    assert solution.rounds == 2
+    assert solution.certified
+    assert solution.candidates == int(admissible.sum())
+    assert solution.total == solve_dense(scores, admissible, capacity).total

@@ -1,17 +1,26 @@
 import re
+import smtplib
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.account_forms import AccountSignupForm
-from mentoring.models import User
+from mentoring.models import OutboxMessage, User
+from mentoring.outbox import outbox_sweep
+from mentoring.services import ACCOUNT_EMAIL
 from tests.conftest import totp_code
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Account e-mails leave through the outbox once the transaction commits: these tests
+# commit, as a real request does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SIGNUP = {
     "name": "  Priya   Shah ",
@@ -131,3 +140,28 @@ def test_with_two_factor_on_a_password_alone_does_not_sign_in(client):
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.url == "/"
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_mail_server_that_is_down_delays_the_sign_up_e_mail_and_loses_nothing(
+    client, monkeypatch
+):
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("the mail server is down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    response = client.post("/accounts/signup/", SIGNUP)
+    assert response.status_code == 302
+    user = User.objects.get(email="priya@example.org")
+    assert EmailAddress.objects.filter(user=user, verified=False).exists()
+    waiting = OutboxMessage.objects.get(handler=ACCOUNT_EMAIL)
+    assert waiting.status == OutboxMessage.Status.PENDING
+    assert "the mail server is down" in waiting.last_error
+    assert mail.outbox == []
+
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        outbox_sweep()
+    assert [m.to for m in mail.outbox] == [["priya@example.org"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    waiting.refresh_from_db()
+    assert waiting.status == OutboxMessage.Status.SENT

@@ -3,8 +3,10 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from mentoring.emails import render_email
-from mentoring.services import user_welcome_email_send
-from mentoring.tasks import send_welcome_email
+from mentoring.models import OutboxMessage
+from mentoring.outbox import outbox_add
+from mentoring.services import WELCOME, user_welcome_email_send
+from mentoring.tasks import deliver_outbox_message
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +26,18 @@ def test_welcome_email_has_a_text_and_an_html_part_with_the_site_link(settings):
 
 def test_welcome_task_sends_one_message_to_the_person():
     user = UserFactory()
-    assert send_welcome_email.delay(user.pk).get() is True
+    message = outbox_add(handler=WELCOME, payload={"user_id": user.pk})
+    assert deliver_outbox_message.delay(message.pk).get() == OutboxMessage.Status.SENT
+    # Delivered twice (a retry, a second worker): sent once.
+    assert deliver_outbox_message.delay(message.pk).get() == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
 
 
 def test_welcome_task_sends_nothing_for_a_deactivated_account():
     user = UserFactory(is_active=False)
-    assert send_welcome_email.delay(user.pk).get() is False
+    message = outbox_add(handler=WELCOME, payload={"user_id": user.pk})
+    assert deliver_outbox_message.delay(message.pk).get() == OutboxMessage.Status.SENT
     assert mail.outbox == []
 
 

@@ -129,6 +129,12 @@ class Planned:
     user: User | None = None  # an existing account (the demo mentor and mentee)
 
 
+def demo_logins() -> list[str]:
+    """One line per demo account: its e-mail address, the password and what it shows."""
+    width = max(len(email) for email, _, _ in DEMO_PEOPLE)
+    return [f"  {email:<{width}}  {DEMO_PASSWORD}   {what}" for email, _, what in DEMO_PEOPLE]
+
+
 class Command(BaseCommand):
     help = (
         "Create or refresh the demo accounts and scheme, then print the logins; with "
@@ -148,6 +154,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # 0 (``make run``): nothing; the logins are printed once the site is served.
+        self.verbosity = options["verbosity"]
         if options["scheme"]:
             if options["mentees"] < 0 or options["mentors"] < 0:
                 raise CommandError("--mentees and --mentors cannot be negative.")
@@ -215,11 +223,11 @@ class Command(BaseCommand):
             demo_mentor=people["mentor@example.org"],
         )
 
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
-        width = max(len(email) for email, _, _ in DEMO_PEOPLE)
-        for email, _, what in DEMO_PEOPLE:
-            self.stdout.write(f"  {email:<{width}}  {DEMO_PASSWORD}   {what}")
-        self.stdout.write(_summary(scheme))
+        if self.verbosity:
+            self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
+            for line in demo_logins():
+                self.stdout.write(line)
+            self.stdout.write(_summary(scheme))
 
     # A large scheme ----------------------------------------------------------------------
 
