@@ -12,6 +12,7 @@ from mentoring.models import OutboxMessage
 from mentoring.outbox import outbox_add
 from mentoring.services import WELCOME
 from mentoring.tasks import clear_expired_sessions
+from tests.celery_state import forget_celery_state
 from tests.factories import UserFactory
 
 
@@ -30,11 +31,13 @@ def real_worker(redis_url):
         task_always_eager=False,
         task_default_queue=queue,
     )
+    forget_celery_state()
     try:
         with start_worker(app, queues=[queue], pool="solo", perform_ping_check=False):
             yield
     finally:
         app.conf.update(saved)
+        forget_celery_state()
 
 
 @pytest.mark.django_db(transaction=True)
