@@ -3,9 +3,8 @@ Chromium, a failure in CI. Each case runs the browser tests in a fresh pytest.""
 
 import os
 import subprocess
-import sys
 
-from django.conf import settings
+from tests.fresh_pytest import run_pytest
 
 
 def _run_browser_tests_without_chromium(*, ci: bool) -> subprocess.CompletedProcess:
@@ -15,22 +14,7 @@ def _run_browser_tests_without_chromium(*, ci: bool) -> subprocess.CompletedProc
     env["DATABASE_URL"] = "sqlite://:memory:"
     if ci:
         env["CI"] = "true"
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests/browser/test_sign_up.py",
-            "-rs",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_pytest("tests/browser/test_sign_up.py", env=env)
 
 
 def test_without_chromium_browser_tests_are_skipped_with_the_reason():

@@ -7,11 +7,9 @@ connections or logging arrangement can change what they find.
 """
 
 import os
-import subprocess
-import sys
 from urllib.parse import urlsplit, urlunsplit
 
-from django.conf import settings
+from tests.fresh_pytest import run_pytest
 
 
 def test_the_redis_down_cases_pass_in_a_process_of_their_own():
@@ -20,22 +18,6 @@ def test_the_redis_down_cases_pass_in_a_process_of_their_own():
     if env.get("DATABASE_URL", "").startswith("postgres"):
         parts = urlsplit(env["DATABASE_URL"])
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_faults"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests/mentoring/faults_redis_down.py",
-            "-q",
-            "-rs",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_pytest("tests/mentoring/faults_redis_down.py", env=env)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert "2 passed" in result.stdout, result.stdout[-2000:]
