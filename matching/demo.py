@@ -2,7 +2,8 @@
 
 ``seed_demo`` calls ``seed_matching`` once the demo scheme has its applications. It goes
 through the real services, so the demo shows what a coordinator would have made: seven
-published pairs (two active, one waiting for both replies, one waiting for the mentor,
+published pairs (two active, the first with two goal-setting answers its mentee shares
+with the mentor, one waiting for both replies, one waiting for the mentor,
 one declined, one that lapsed unanswered, one ended early), then a second run over the
 mentees left in the pool, finished and waiting for review. The demo mentee stays in the
 pool and the demo mentor keeps a place, so that they can be matched by hand.
@@ -12,12 +13,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from matching.models import MatchRun, Mentorship, Proposal
+from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
 from matching.services.mentorships import (
     match_run_publish,
     mentorship_accept,
     mentorship_decline,
     mentorship_end,
+    mentorship_share_answers,
     mentorships_expire,
 )
 from matching.services.runs import (
@@ -81,6 +83,10 @@ def _play(pairs: list[Mentorship]) -> None:
     for mentorship in (active, active_too, ended):
         mentorship_accept(mentorship=mentorship, user=mentorship.mentee)
         mentorship_accept(mentorship=mentorship, user=mentorship.mentor)
+    # One mentee has chosen what their mentor may read of their goal-setting answers.
+    application = active.mentee_application
+    answered = [field for field in SHAREABLE_ANSWERS if getattr(application, field, "")]
+    mentorship_share_answers(mentorship=active, user=active.mentee, answers=answered[:2])
     mentorship_accept(mentorship=half, user=half.mentee)
     mentorship_decline(mentorship=declined, user=declined.mentor, reason=DECLINE_REASON)
     Mentorship.objects.filter(pk=lapsed.pk).update(respond_by=timezone.now() - timedelta(minutes=1))

@@ -263,6 +263,14 @@ def test_demo_has_a_published_run_with_pairs_in_every_state_and_a_finished_run()
     assert remaining_places(scheme)[mentor.pk] >= 1
 
 
+def test_one_demo_mentee_shares_two_goal_setting_answers_with_their_mentor():
+    call_command("seed_demo", stdout=StringIO())
+    (sharing,) = Mentorship.objects.exclude(shared_answers=[])
+    assert sharing.status == Mentorship.Status.ACTIVE
+    assert len(sharing.shared_answers) == 2
+    assert all(getattr(sharing.mentee_application, field) for field in sharing.shared_answers)
+
+
 def test_seed_demo_again_keeps_the_demos_runs_and_mentorships():
     _seed()
     scheme = _demo_scheme()
