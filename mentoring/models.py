@@ -58,7 +58,7 @@ class User(AbstractUser):
     is_report_viewer = models.BooleanField(
         "report viewer (HR)",
         default=False,
-        help_text="Sees scheme-wide figures and exports reports for every scheme.",
+        help_text="Sees scheme-wide figures (counts only) for every scheme.",
     )
     # Where the person was going when they created their account (an open application
     # link, an invitation) and what it was called, kept with the account so that

@@ -91,8 +91,7 @@ class SchemeForm(CleanTextMixin, FieldsetsMixin, forms.ModelForm):
         initial=lambda: list(scheme_choices.DEFAULT_DEVELOPMENT_AREAS),
         help_text=(
             "One per line. Mentees choose the areas they want to develop and mentors the "
-            "areas they can help with; mentees also rate themselves on them at the start "
-            "and the end, so that the scheme's impact can be measured."
+            "areas they can help with, and matching compares the two."
         ),
         error_messages={"required": "A scheme needs at least one development area."},
     )

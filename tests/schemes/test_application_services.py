@@ -318,6 +318,27 @@ def test_approving_makes_the_person_a_member_and_tells_them_with_the_note(
     assert "Welcome aboard." in mail.outbox[0].body
 
 
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("mentee", "You can now choose your mentor"),
+        ("mentor", "when a mentee asks you to be their mentor"),
+    ],
+)
+def test_in_a_shortlist_scheme_the_approval_says_who_makes_the_match(
+    scheme, coordinator, django_capture_on_commit_callbacks, role, expected
+):
+    scheme.matching_mode = "shortlist"
+    scheme.save(update_fields=["matching_mode"])
+    application = ApplicationFactory(scheme=scheme, role=role, status=Application.Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_approve(application=application, by=coordinator)
+    (message,) = mail.outbox
+    assert expected in message.body
+    assert expected in message.alternatives[0].content
+    assert "coordinators will now look for your" not in message.body
+
+
 def test_wait_listing_an_approved_person_takes_their_place_away(
     scheme, coordinator, django_capture_on_commit_callbacks
 ):
