@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from mentoring.permissions import can_view_reports
 from schemes.models import Role
@@ -13,11 +14,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_held(user)
+    reports = can_view_reports(user)
     return {
         "nav": {
             "coordinates": Role.COORDINATOR in roles,
             "participates": bool(roles - {Role.COORDINATOR}),
-            "reports": can_view_reports(user),
+            "reports": reports,
+            # The apps' pages link to the roof's reports through this, never by name.
+            "reports_url": reverse("dashboard:reports") if reports else "",
             "admin": user.is_staff,
         }
     }

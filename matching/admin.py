@@ -52,6 +52,8 @@ class MentorshipAdmin(admin.ModelAdmin):
     list_filter = ["status", "stage", "source", "scheme"]
     list_select_related = ["scheme", "mentee", "mentor"]
     search_fields = ["mentee__email", "mentee__name", "mentor__email", "mentor__name"]
+    # The mentee's own choice of what their mentor reads: not the administration's.
+    exclude = ["shared_answers"]
     raw_id_fields = [
         "mentee",
         "mentor",

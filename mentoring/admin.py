@@ -53,6 +53,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     again" resends a failed e-mail)."""
 
     list_display = ["pk", "kind", "handler", "subject_type", "subject_id", "status", "attempts"]
+    # An account e-mail waiting to go holds its confirmation or reset link.
+    exclude = ["payload"]
     list_filter = ["status", "kind", "handler"]
     search_fields = ["last_error"]
     date_hierarchy = "created_at"

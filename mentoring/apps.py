@@ -14,7 +14,7 @@ class MentoringConfig(AppConfig):
         from mentoring.services import ACCOUNT_EMAIL, WELCOME, user_welcome_email_send
 
         register_handler(WELCOME, user_welcome_email_send)
-        register_handler(ACCOUNT_EMAIL, rendered_email_send)
+        register_handler(ACCOUNT_EMAIL, rendered_email_send, forget_payload=True)
 
 
 class MentoringAdminConfig(admin_apps.AdminConfig):

@@ -9,9 +9,7 @@ from typing import Any
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"):
-# such a cell is written with a leading apostrophe, which shows it as plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from mentoring.validators import formula_safe
 
 
 def csv_cell(value: Any) -> str:
@@ -21,10 +19,7 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return formula_safe(str(value))
 
 
 class _Echo:

@@ -64,18 +64,23 @@ BROKER_PAUSE_SECONDS = 30.0
 
 Handler = Callable[..., Any]
 HANDLERS: dict[str, Handler] = {}
+# Handlers whose payload is emptied once sent (it holds a secret, such as a reset link).
+FORGET_PAYLOAD: set[str] = set()
 
 _broker_down_until = [0.0]
 
 
-def register_handler(name: str, handler: Handler) -> None:
+def register_handler(name: str, handler: Handler, *, forget_payload: bool = False) -> None:
     """Make ``handler`` the one the outbox calls for rows named ``name`` (from each
     app's ``AppConfig.ready``). It is called with the row's payload as keyword
-    arguments, and raises for a failure worth retrying."""
+    arguments, and raises for a failure worth retrying. With ``forget_payload`` the
+    payload is emptied once the row is sent."""
     registered = HANDLERS.get(name)
     if registered is not None and registered is not handler:
         raise ValueError(f"Two outbox handlers are named {name!r}.")
     HANDLERS[name] = handler
+    if forget_payload:
+        FORGET_PAYLOAD.add(name)
 
 
 # Writing -------------------------------------------------------------------------------
@@ -197,6 +202,9 @@ def outbox_deliver(*, message_id: int) -> str:
         last_error="",
         updated_at=timezone.now(),
     )
+    if message.handler in FORGET_PAYLOAD:
+        # Sent, and never sent again: the payload's link must not outlive the sending.
+        OutboxMessage.objects.filter(pk=message.pk).update(payload={})
     return OutboxMessage.Status.SENT
 
 

@@ -32,7 +32,6 @@ def user_welcome_email_send(*, user_id: int) -> bool:
 
 
 @transaction.atomic
-@transaction.atomic
 def account_email_queue(*, message: EmailMultiAlternatives) -> None:
     """Put one of allauth's account e-mails, rendered, in the outbox instead of sending it
     during the request: a mail server that is down delays the e-mail (and shows in the
@@ -53,6 +52,7 @@ def account_email_queue(*, message: EmailMultiAlternatives) -> None:
     )
 
 
+@transaction.atomic
 def user_set_report_viewer(*, user: User, is_report_viewer: bool) -> User:
     """Grant or withdraw the site-wide report viewer (HR) role."""
     user.is_report_viewer = is_report_viewer

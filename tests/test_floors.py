@@ -106,3 +106,17 @@ def test_object_loaders_live_in_the_apps_permissions_modules():
             ):
                 misplaced.append(f"{relative}:{node.lineno} defines {node.name}")
     assert not misplaced, "\n".join(misplaced)
+
+
+def test_the_apps_templates_never_name_the_roofs_pages():
+    """A lower app's page links to the roof through what the roof hands it (``nav``,
+    ``Scheme.get_absolute_url``), never by the roof's URL names."""
+    templates = ROOT / "templates"
+    naming = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in FLOORS[1:-1]
+        for path in sorted((templates / app).rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "'dashboard:" in line or '"dashboard:' in line
+    ]
+    assert not naming, "\n".join(naming)

@@ -150,7 +150,9 @@ def mentorship_end(request: HttpRequest, access: MentorshipAccess) -> HttpRespon
                 if viewer.other is None  # a coordinator ended it
                 else f"{viewer.other.display_name} and the coordinators"
             )
-            messages.success(request, f"The mentorship has ended. We have told {told}.")
+            messages.success(
+                request, f"The mentorship has ended. We are letting {told} know by e-mail."
+            )
             return redirect(mentorship)
     return render(
         request,

@@ -165,3 +165,5 @@ def test_a_mail_server_that_is_down_delays_the_sign_up_e_mail_and_loses_nothing(
     assert "/accounts/confirm-email/" in mail.outbox[0].body
     waiting.refresh_from_db()
     assert waiting.status == OutboxMessage.Status.SENT
+    # The confirmation link does not stay behind in the database once sent.
+    assert waiting.payload == {}

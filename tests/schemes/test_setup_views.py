@@ -523,7 +523,7 @@ def test_the_scheme_page_is_the_coordinators_hub(client, scheme, coordinator):
         f"{reverse('schemes:applications', kwargs={'slug': 'council'})}?status=submitted" in hrefs
     )
     assert re.search(r"12 months,\s+meeting monthly", content)
-    assert "6 weeks without a session" in content
+    assert "6 weeks (used once pairs log their sessions)" in content
 
 
 def test_the_scheme_page_tells_a_new_coordinator_how_to_get_applications(client, coordinator):
