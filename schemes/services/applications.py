@@ -175,7 +175,7 @@ class BulkDecision:
         one = self.decided == 1
         text = (
             f"{self.decided} application{' is' if one else 's are'} {done}. "
-            f"We have e-mailed {'them' if one else 'each person'} to say so."
+            f"An e-mail is on its way to {'them' if one else 'each person'} to say so."
         )
         if self.skipped:
             left = sum(self.skipped.values())

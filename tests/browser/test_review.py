@@ -42,7 +42,7 @@ def test_coordinator_ticks_two_submitted_applications_and_approves_them_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         page.get_by_role("button", name="Approve", exact=True).click()
         expect(page.get_by_role("alert").first).to_contain_text(
-            "2 applications are approved. We have e-mailed each person to say so."
+            "2 applications are approved. An e-mail is on its way to each person to say so."
         )
     # Back on the same filtered list.
     expect(page.get_by_label("Status", exact=True)).to_have_value("submitted")

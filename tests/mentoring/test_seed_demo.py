@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +12,7 @@ from django.utils import timezone
 from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from matching.models import MatchRun, Mentorship
 from matching.pool import mentee_pool, remaining_places
-from mentoring.models import User
+from mentoring.models import OutboxMessage, User
 from schemes import demo
 from schemes.choices import DEFAULT_GRADES
 from schemes.models import Application, CustomQuestion, Membership, Role, Scheme
@@ -261,6 +262,14 @@ def test_demo_has_a_published_run_with_pairs_in_every_state_and_a_finished_run()
     mentor = scheme.applications.get(user__email="mentor@example.org")
     assert mentorships.filter(mentor_application=mentor, status="active").count() == 1
     assert remaining_places(scheme)[mentor.pk] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_leaves_no_e_mail_to_its_made_up_people_in_the_outbox():
+    call_command("seed_demo", stdout=StringIO())
+    assert Mentorship.objects.exists()  # its services ran, and would have e-mailed
+    assert not OutboxMessage.objects.filter(kind=OutboxMessage.Kind.EMAIL).exists()
+    assert mail.outbox == []
 
 
 def test_one_demo_mentee_shares_two_goal_setting_answers_with_their_mentor():

@@ -223,8 +223,8 @@ def test_ticked_applications_are_approved_at_once_with_a_summary(
     assert len(mail.outbox) == 2
     shown = text(client.get(response["Location"]))
     assert (
-        "2 applications are approved. We have e-mailed each person to say so. 1 was left as "
-        "it was: 1 already approved." in shown
+        "2 applications are approved. An e-mail is on its way to each person to say so. "
+        "1 was left as it was: 1 already approved." in shown
     )
 
 
@@ -397,9 +397,9 @@ def test_the_export_takes_the_same_queries_however_many_rows(
 
 def test_the_summary_counts_in_the_singular_and_the_plural():
     assert BulkDecision(1, Counter()).summary("wait-listed") == (
-        "1 application is wait-listed. We have e-mailed them to say so."
+        "1 application is wait-listed. An e-mail is on its way to them to say so."
     )
     assert BulkDecision(3, Counter({"already declined": 2})).summary("declined") == (
-        "3 applications are declined. We have e-mailed each person to say so. 2 were left "
-        "as they were: 2 already declined."
+        "3 applications are declined. An e-mail is on its way to each person to say so. "
+        "2 were left as they were: 2 already declined."
     )
