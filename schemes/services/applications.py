@@ -231,11 +231,12 @@ def applications_decide_bulk(
     decided = []
     now = timezone.now()
     for application in locked:
-        if application.status not in Application.DECIDABLE:
+        refusal = _decision_refusal(application, status, open_match=application.pk in waiting)
+        if refusal == UNDECIDABLE:
             skipped[f"{application.get_status_display().lower()}, so cannot be decided on"] += 1
-        elif application.status == status:
+        elif refusal == SAME_DECISION:
             skipped[f"already {label}"] += 1
-        elif application.pk in waiting:
+        elif refusal == OPEN_MATCH_WAITING:
             skipped["with a match waiting for replies"] += 1
         else:
             application.status = status
@@ -319,16 +320,35 @@ def application_email_send(*, application_id: int, kind: ApplicationEmail) -> bo
     return True
 
 
+# Why an application cannot take a decision: the one rule the single and the bulk
+# decision share, each saying it in its own words.
+UNDECIDABLE, SAME_DECISION, OPEN_MATCH_WAITING = "undecidable", "same", "open_match"
+
+
+def _decision_refusal(application: Application, status: str, *, open_match: bool) -> str:
+    """Why ``application`` cannot be given the decision ``status`` ("" when it can):
+    it is not decidable (a draft, withdrawn, matched), it has that decision already, or
+    a match of the person's waits for replies (``open_match``)."""
+    if application.status not in Application.DECIDABLE:
+        return UNDECIDABLE
+    if application.status == status:
+        return SAME_DECISION
+    if open_match:
+        return OPEN_MATCH_WAITING
+    return ""
+
+
 @transaction.atomic
 def _decide(application: Application, status: str, by, reason: str) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in Application.DECIDABLE:
+    refusal = _decision_refusal(locked, status, open_match=_has_open_match(locked))
+    if refusal == UNDECIDABLE:
         raise ValidationError(
             f"A {locked.get_status_display().lower()} application cannot be decided on."
         )
-    if locked.status == status:
+    if refusal == SAME_DECISION:
         raise ValidationError(f"This application is already {locked.get_status_display().lower()}.")
-    if _has_open_match(locked):
+    if refusal == OPEN_MATCH_WAITING:
         raise ValidationError(
             "This person has a match waiting for replies. End it from the scheme's "
             "mentorships first."
