@@ -35,4 +35,9 @@ BEAT_SCHEDULE = {
         "task": "matching.tasks.mentorships.expire_unanswered_matches",
         "schedule": crontab(minute=5),
     },
+    # Pairs whose end date is near move to the wind-up stage.
+    "move-pairs-to-wind-up": {
+        "task": "agreements.tasks.move_pairs_to_wind_up",
+        "schedule": crontab(hour=5, minute=45),
+    },
 }

@@ -273,3 +273,79 @@ def resolve_kwargs(request, kwargs: dict) -> dict:
             value = getattr(obj, attribute) if attribute else getattr(obj, "pk", obj)
         resolved[key] = value
     return resolved
+
+
+# --- the pair's space (agreements) ---
+
+
+@pytest.fixture
+def active_mentorship(mentorship):
+    """``mentorship`` accepted by both: active since yesterday, at the initiation stage."""
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        status=Mentorship.Status.ACTIVE,
+        mentee_response=Mentorship.Response.ACCEPTED,
+        mentor_response=Mentorship.Response.ACCEPTED,
+        started_at=timezone.now() - timedelta(days=1),
+    )
+    mentorship.refresh_from_db()
+    return mentorship
+
+
+@pytest.fixture
+def agreement_draft(active_mentorship, mentee):
+    """Version 1 of the pair's agreement, a draft the mentee wrote, signed by nobody."""
+    from agreements.services.agreement import agreement_draft_save
+
+    return agreement_draft_save(
+        mentorship=active_mentorship,
+        user=mentee,
+        content={
+            "purpose": "Grow into a team leader role.",
+            "success": "Leading a small project by the spring.",
+            "objectives": ["Run a team meeting", "Give difficult feedback"],
+        },
+        base_number=None,
+        base_revision=None,
+    ).version
+
+
+@pytest.fixture
+def goal(active_mentorship, mentee):
+    """A goal of the pair, written by the mentee, not shared with the coordinators."""
+    from agreements.services.goals import goal_create
+
+    return goal_create(
+        mentorship=active_mentorship,
+        user=mentee,
+        data={"title": "Run a team meeting", "why": "Practice", "success_criteria": "Done once"},
+    )
+
+
+@pytest.fixture
+def target(goal, mentee):
+    """An open SMART target of ``goal``, due in a month."""
+    from agreements.services.goals import target_create
+
+    return target_create(
+        goal=goal,
+        user=mentee,
+        data={
+            "what": "Chair the Monday stand-up",
+            "measure": "Chaired it twice",
+            "achievable": "The team lead agreed",
+            "due_on": timezone.localdate() + timedelta(days=30),
+        },
+    )
+
+
+@pytest.fixture
+def concern(active_mentorship, mentee):
+    """An open concern the mentee raised with the scheme's coordinators."""
+    from agreements.services.concerns import concern_raise
+
+    return concern_raise(
+        mentorship=active_mentorship,
+        user=mentee,
+        topic="meeting",
+        text="We have not met for two months.",
+    )

@@ -364,7 +364,7 @@ MATRIX = [
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
-PROJECT_NAMESPACES = {"schemes", "matching"}
+PROJECT_NAMESPACES = {"schemes", "matching", "agreements"}
 PROJECT_NAMES = {"home", "health"}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from matching.links import pair_page_url
 from matching.models import SHAREABLE_ANSWERS, Mentorship
 from mentoring.models import User
 from schemes import questionnaire
@@ -143,6 +144,12 @@ class MentorshipForViewer:
             if mentorship.mentor_response == pending:
                 return "Waiting for the mentor"
         return str(mentorship.get_status_display())
+
+    @property
+    def pair_url(self) -> str:
+        """The pair's own page (their agreement, goals and stage), for the pair once the
+        mentorship has started; "" for a coordinator and before the start."""
+        return "" if self.is_coordinator else pair_page_url(self.mentorship)
 
     @property
     def is_shortlist_request(self) -> bool:
