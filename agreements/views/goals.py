@@ -100,6 +100,8 @@ def goal_create(request: HttpRequest, access: PairAccess) -> HttpResponse:
             "suggestions": objective_suggestions(mentorship),
             "at_limit": kept >= MAX_GOALS,
             "max_goals": MAX_GOALS,
+            "crumbs": [],
+            "here": "A new goal",
         },
     )
 
@@ -133,7 +135,15 @@ def goal_edit(request: HttpRequest, access: PairAccess, goal: int) -> HttpRespon
     return render(
         request,
         "agreements/goals/goal_form.html",
-        {"access": access, "form": form, "goal": found, "suggestions": [], "at_limit": False},
+        {
+            "access": access,
+            "form": form,
+            "goal": found,
+            "suggestions": [],
+            "at_limit": False,
+            "crumbs": [(_goal_url(found), found.title)],
+            "here": "Edit",
+        },
     )
 
 
@@ -164,6 +174,7 @@ def _goal_page(
             "chart": progress_svg(page.points, title=f"Progress on {goal.title}"),
             "progress_form": progress_form,
             "scheme": access.mentorship.scheme,
+            "max_goals": MAX_GOALS,
         },
         status=status,
     )
@@ -269,7 +280,14 @@ def _target_form_page(
     return render(
         request,
         "agreements/goals/target_form.html",
-        {"access": access, "goal": goal, "target": target, "form": form},
+        {
+            "access": access,
+            "goal": goal,
+            "target": target,
+            "form": form,
+            "crumbs": [(_goal_url(goal), goal.title)],
+            "here": "A new target" if target is None else "Edit a target",
+        },
     )
 
 
