@@ -339,6 +339,15 @@ def target(goal, mentee):
 
 
 @pytest.fixture
+def progress_entry(target, mentor):
+    """A rating of ``target``'s goal by the mentor, 4 out of 10 with a comment: the goal
+    then has a target and a progress history."""
+    from agreements.services.goals import progress_record
+
+    return progress_record(goal=target.goal, user=mentor, rating=4, comment="Chaired it once")
+
+
+@pytest.fixture
 def concern(active_mentorship, mentee):
     """An open concern the mentee raised with the scheme's coordinators."""
     from agreements.services.concerns import concern_raise

@@ -88,6 +88,23 @@ PAGES = [
     ("mentee", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("coordinator", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("mentee", "matching:shortlist", {"pk": "@shortlist_application"}, 200),
+    # --- agreements: goals and targets ---
+    ("mentee", "agreements:goal_create", {"pk": "@agreement_draft.mentorship_id"}, 200),
+    (
+        "mentee",
+        "agreements:goal",
+        {"pk": "@active_mentorship", "goal": "@progress_entry.goal_id"},
+        200,
+    ),
+    ("mentor", "agreements:goal", {"pk": "@active_mentorship", "goal": "@goal"}, 200),
+    ("mentee", "agreements:goal_edit", {"pk": "@active_mentorship", "goal": "@goal"}, 200),
+    ("mentee", "agreements:target_create", {"pk": "@active_mentorship", "goal": "@goal"}, 200),
+    (
+        "mentee",
+        "agreements:target_edit",
+        {"pk": "@active_mentorship", "goal": "@goal", "target": "@target"},
+        200,
+    ),
 ]
 
 

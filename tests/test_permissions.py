@@ -361,6 +361,63 @@ MATRIX = [
         {"slug": "another"},
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
+    # --- agreements: goals and targets ---
+    (
+        "agreements:goal_create",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    (
+        "agreements:goal",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    (
+        "agreements:goal_edit",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    (
+        "agreements:goal_status",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "agreements:goal_share",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "agreements:progress_record",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "agreements:target_create",
+        {"pk": "@active_mentorship", "goal": "@goal"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    (
+        "agreements:target_edit",
+        {"pk": "@active_mentorship", "goal": "@goal", "target": "@target"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    (
+        "agreements:target_status",
+        {"pk": "@active_mentorship", "goal": "@goal", "target": "@target"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    # A goal that does not exist, and a target of no goal of the pair: 404 for everyone.
+    (
+        "agreements:goal",
+        {"pk": "@active_mentorship", "goal": 999999},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "agreements:target_edit",
+        {"pk": "@active_mentorship", "goal": "@goal", "target": 999999},
+        {"anonymous": LOGIN, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
