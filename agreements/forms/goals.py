@@ -132,7 +132,7 @@ class ProgressForm(CleanTextMixin, forms.Form):
     )
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(CleanTextMixin, forms.Form):
     """The goal's status a button sets."""
 
     status = forms.ChoiceField(
@@ -144,7 +144,7 @@ class GoalStatusForm(forms.Form):
     )
 
 
-class TargetStatusForm(forms.Form):
+class TargetStatusForm(CleanTextMixin, forms.Form):
     """The target's status a button sets."""
 
     status = forms.ChoiceField(
@@ -156,7 +156,7 @@ class TargetStatusForm(forms.Form):
     )
 
 
-class GoalShareForm(forms.Form):
+class GoalShareForm(CleanTextMixin, forms.Form):
     """Share the goal's title and ratings with the coordinators, or stop."""
 
     SHARE, STOP = "share", "stop"

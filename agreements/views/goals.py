@@ -52,7 +52,7 @@ def _goal_url(goal: Goal) -> str:
     return reverse("agreements:goal", kwargs={"pk": goal.mentorship_id, "goal": goal.pk})
 
 
-def _button_error(request: HttpRequest, form: forms.Form) -> None:
+def _button_error(request: HttpRequest, form: forms.BaseForm) -> None:
     """A button posted a value it does not offer: say what it expects."""
     messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
 

@@ -465,3 +465,36 @@ def test_the_goal_page_query_count_does_not_grow_with_targets_and_entries(
     with django_assert_max_num_queries(8):
         response = client.get(_url("goal", goal))
     assert "Step 14" in visible_text(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "Lead\x00a team", "This contains a NUL character"),
+        ("title", "x" * 5000, "Keep the goal to 200 characters"),
+        ("why", "y" * 50000, "at most 4000 characters"),
+    ],
+)
+def test_hostile_goal_text_is_a_message_beside_the_field(
+    client, active_mentorship, mentee, field, value, message
+):
+    client.force_login(mentee)
+    data = {"title": "A goal", "why": "", "success_criteria": ""}
+    data[field] = value
+    response = client.post(_url("goal_create", mentorship=active_mentorship), data)
+    assert response.status_code == 200
+    assert message in text_beside(response, field)
+    assert not Goal.objects.exists()
+
+
+def test_markup_in_a_goal_is_shown_as_text(client, active_mentorship, mentee):
+    client.force_login(mentee)
+    client.post(
+        _url("goal_create", mentorship=active_mentorship),
+        {"title": "<script>alert(1)</script>", "why": "<b>bold</b>"},
+    )
+    goal = Goal.objects.get()
+    html = client.get(_url("goal", goal)).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert_accessible_page(Page(html))
