@@ -25,6 +25,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agreements.demo import seed_agreements
 from matching.demo import seed_matching
 from mentoring.models import OutboxMessage, User
 from mentoring.services import user_set_report_viewer, users_bulk_get_or_create
@@ -82,7 +83,7 @@ DEMO_QUESTIONS: list[dict[str, Any]] = [
 DEMO_SEED = 4
 S = Application.Status
 DEMO_MENTEES = (
-    [(S.APPROVED, "", "")] * 9
+    [(S.APPROVED, "", "")] * 13
     + [(S.SUBMITTED, "", "")] * 7
     + [(S.WAITLISTED, "", reason) for reason in demo.WAITLIST_REASONS]
     + [(S.DECLINED, "", demo.DECLINE_REASONS[0]), (S.WITHDRAWN, "", "")]
@@ -218,6 +219,11 @@ class Command(BaseCommand):
         seed_matching(
             scheme=scheme,
             coordinator=coordinator,
+            demo_mentee=people["mentee@example.org"],
+            demo_mentor=people["mentor@example.org"],
+        )
+        seed_agreements(
+            scheme=scheme,
             demo_mentee=people["mentee@example.org"],
             demo_mentor=people["mentor@example.org"],
         )
