@@ -244,10 +244,16 @@ def seed_agreements(*, scheme: Scheme, demo_mentee, demo_mentor) -> bool:
 
 
 def _started(mentorship: Mentorship, days_ago: int) -> datetime:
-    """Date the mentorship's start (and the replies that started it) ``days_ago`` back."""
+    """Date the mentorship's start ``days_ago`` back, with the match and the mentee's
+    reply a few days before it (the mentor's reply started it)."""
     start = timezone.now() - timedelta(days=days_ago)
+    matched = start - timedelta(days=3)
     Mentorship.objects.filter(pk=mentorship.pk).update(
-        started_at=start, mentee_responded_at=start, mentor_responded_at=start
+        created_at=matched,
+        respond_by=matched + timedelta(days=mentorship.scheme.response_days),
+        mentee_responded_at=start - timedelta(days=1),
+        mentor_responded_at=start,
+        started_at=start,
     )
     mentorship.refresh_from_db()
     return start
