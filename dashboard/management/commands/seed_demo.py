@@ -3,7 +3,8 @@
 Safe to run again: it updates what exists and creates what is missing, and resets the
 demo passwords to the ones it prints. The demo scheme gets its settings, two questions
 of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
-people every time.
+people every time, then, once, its matching (``matching.demo``) and its pairs' work:
+agreements, goals, progress, stages and a concern (``agreements.demo``).
 
 ``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
 scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
