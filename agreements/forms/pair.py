@@ -1,6 +1,8 @@
 """The forms of the pair's page: moving on to the next stage, and a concern sent to the
 scheme's coordinators."""
 
+from typing import Any
+
 from django import forms
 
 from agreements.models import Concern
@@ -29,8 +31,8 @@ class StageAdvanceForm(CleanTextMixin, forms.Form):
         required=False,
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         stage = cleaned.get("from_stage")
         if stage and PAIR_MOVES[stage].to_stage == COMPLETED and not cleaned.get("confirm"):
             self.add_error(

@@ -241,7 +241,10 @@ def _goal_steps(
             )
         for target in summary.open_targets:
             if target.due_on < today:
-                text = f"The target “{target.what}” was due on {target.due_on:%-d %B %Y}: mark it done, or change or drop it."
+                text = (
+                    f"The target “{target.what}” was due on {target.due_on:%-d %B %Y}: "
+                    "mark it done, or change or drop it."
+                )
             elif target.due_on <= today + timedelta(days=DUE_SOON_DAYS):
                 text = f"The target “{target.what}” is due on {target.due_on:%-d %B %Y}."
             else:
@@ -255,9 +258,7 @@ def _stage_steps(access: PairAccess, goals: list[GoalSummary]) -> list[NextStep]
     here = _url("pair", access) + "#stage-move"
     if stage == Stage.GOAL_SETTING and any(g.open_targets for g in goals):
         return [
-            NextStep(
-                "When you have held your first session, move on to the progress stage.", here
-            )
+            NextStep("When you have held your first session, move on to the progress stage.", here)
         ]
     if stage == Stage.WIND_UP:
         return [
@@ -308,4 +309,3 @@ def pair_overview(access: PairAccess, *, today: date | None = None) -> PairOverv
         end_date=in_force_end or default_end_date(mentorship),
         next_steps=steps,
     )
-

@@ -67,7 +67,7 @@ def stage_advance(request: HttpRequest, access: PairAccess) -> HttpResponse:
     form = StageAdvanceForm(request.POST)
     back = _pair_url(access) + "#stage-move"
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     from_stage = form.cleaned_data["from_stage"]
     try:

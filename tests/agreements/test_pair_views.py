@@ -421,9 +421,7 @@ def test_a_proposed_match_has_no_pairs_page_link(client, mentorship, mentee):
 
 
 @pytest.mark.django_db
-def test_a_completed_mentorship_is_reached_from_the_past_list(
-    client, active_mentorship, mentor
-):
+def test_a_completed_mentorship_is_reached_from_the_past_list(client, active_mentorship, mentor):
     Mentorship.objects.filter(pk=active_mentorship.pk).update(
         status=Mentorship.Status.COMPLETED, ended_at=timezone.now()
     )
