@@ -432,8 +432,16 @@ def test_a_completed_mentorship_is_reached_from_the_past_list(client, active_men
 
 
 @pytest.mark.django_db
-def test_the_coordinator_gets_no_link_to_the_pairs_page(client, active_mentorship, coordinator):
+def test_the_coordinator_is_led_to_their_own_view_of_the_pair_not_the_pairs_page(
+    client, active_mentorship, coordinator
+):
     client.force_login(coordinator)
     response = client.get(reverse("matching:mentorship", kwargs={"pk": active_mentorship.pk}))
     assert response.status_code == 200
     assert not _links_to_pair(response, active_mentorship)
+    assert "Open your pair's page" not in visible_text(response)
+    scheme_pair = reverse(
+        "agreements:scheme_pair",
+        kwargs={"slug": active_mentorship.scheme.slug, "pk": active_mentorship.pk},
+    )
+    assert f'href="{scheme_pair}"' in response.content.decode()
