@@ -231,6 +231,26 @@ def test_a_completed_mentorship_is_read_only(client, active_mentorship, mentee, 
 
 
 @pytest.mark.django_db
+def test_a_mentorship_ended_early_is_read_only_and_still_takes_no_move(
+    client, active_mentorship, mentee
+):
+    Mentorship.objects.filter(pk=active_mentorship.pk).update(
+        status=Mentorship.Status.ENDED,
+        stage=Stage.GOAL_SETTING,
+        ended_at=timezone.now(),
+        end_reason="Moved to another organisation.",
+    )
+    text = visible_text(_page(client, mentee, active_mentorship))
+    assert "This mentorship has ended" in text
+    assert "We have held our first session" not in text
+    assert "Next for you" not in text
+    url = reverse("agreements:stage_advance", kwargs={"pk": active_mentorship.pk})
+    response = client.post(url, {"from_stage": Stage.GOAL_SETTING})
+    assert "This mentorship has finished." in _messages(response)
+    assert not StageMove.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_page_query_count_does_not_grow_with_goals_targets_and_moves(
     client, active_mentorship, mentee, mentor, django_assert_max_num_queries
 ):
