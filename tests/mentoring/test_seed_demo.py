@@ -428,6 +428,19 @@ def test_demo_has_one_open_concern_from_a_pair():
     assert concern.mentorship.status == Mentorship.Status.ACTIVE
 
 
+def test_demo_mentee_and_mentor_each_open_their_pairs_page(client):
+    _seed()
+    ours = _our_mentorship()
+    url = reverse("agreements:pair", kwargs={"pk": ours.pk})
+    for person, other in ((ours.mentee, ours.mentor), (ours.mentor, ours.mentee)):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert other.display_name in text
+        assert "Progress" in text
+
+
 def _pairs_snapshot() -> list:
     return [
         sorted(AgreementVersion.objects.values_list("mentorship_id", "number", "status")),
