@@ -180,6 +180,13 @@ def agreement_edit(request: HttpRequest, access: PairAccess) -> HttpResponse:
             f"Saved as a draft of version {result.version.number}. {other} sees your "
             "changes when they next open the agreement; tell them when it is ready to read."
         )
+        # A draft save never changes which version is in force.
+        in_force = state.in_force
+        if in_force is not None:
+            text += (
+                f" Version {in_force.number} stays in force until you both sign version "
+                f"{result.version.number}."
+            )
         if result.voided_signature:
             text += (
                 f" {other} had signed the earlier text, so that signature no longer counts: "
@@ -200,6 +207,8 @@ def _edit_page(
         "you" if role == access.role else access.other.display_name
         for role in state.draft_signatures
     ]
+    if signed_by:
+        signed_by[0] = signed_by[0][:1].upper() + signed_by[0][1:]
     return render(
         request,
         "agreements/agreement/edit.html",
@@ -209,9 +218,7 @@ def _edit_page(
             "state": state,
             "form": form,
             "conflict": conflict,
-            "signed_by": [
-                name[0].upper() + name[1:] if i == 0 else name for i, name in enumerate(signed_by)
-            ],
+            "signed_by": signed_by,
             "crumbs": [(_agreement_url(access), "Agreement")],
         },
     )

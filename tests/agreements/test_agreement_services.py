@@ -169,7 +169,11 @@ def test_the_second_signature_puts_the_version_in_force_and_starts_goal_setting(
     assert version.status == "in_force" and version.in_force_at is not None
     assert active_mentorship.stage == Mentorship.Stage.GOAL_SETTING
     move = StageMove.objects.get(mentorship=active_mentorship)
-    assert (move.from_stage, move.to_stage, move.kind) == ("initiation", "goal_setting", "automatic")
+    assert (move.from_stage, move.to_stage, move.kind) == (
+        "initiation",
+        "goal_setting",
+        "automatic",
+    )
     assert move.moved_by == mentor
 
 
