@@ -212,7 +212,7 @@ class SignForm(CleanTextMixin, forms.Form):
         return name
 
 
-class CompareForm(forms.Form):
+class CompareForm(CleanTextMixin, forms.Form):
     """Two versions of the pair's agreement to compare: ``from`` and ``to`` (named by
     the query string, hence set in ``__init__``)."""
 

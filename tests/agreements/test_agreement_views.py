@@ -546,7 +546,7 @@ def test_the_print_view_is_the_document_without_navigation(
     assert mentorship.scheme.name in text
     assert mentee.display_name in text and mentor.display_name in text
     assert "Grow into a team leader role." in text
-    assert "Save as PDF" in text
+    assert "Print or save as PDF" in text
     assert re.search(r'class="print-hint', page)
 
 
