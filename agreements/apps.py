@@ -11,10 +11,10 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox (on the ground floor) finds agreements' work by this name; the
-        # pair's page is offered on matching's pages through matching's hook.
+        # pair's pages are offered on matching's pages through matching's hook.
         from agreements.services.concerns import CONCERN_EMAIL, concern_email_send
-        from matching.links import register_pair_page
+        from matching.links import register_pair_pages
         from mentoring.outbox import register_handler
 
         register_handler(CONCERN_EMAIL, concern_email_send)
-        register_pair_page("agreements:pair")
+        register_pair_pages(pair="agreements:pair", coordinator="agreements:scheme_pair")

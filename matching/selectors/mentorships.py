@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from matching.links import pair_page_url
+from matching.links import coordinator_pair_url, pair_page_url
 from matching.models import SHAREABLE_ANSWERS, Mentorship
 from mentoring.models import User
 from schemes import questionnaire
@@ -147,9 +147,12 @@ class MentorshipForViewer:
 
     @property
     def pair_url(self) -> str:
-        """The pair's own page (their agreement, goals and stage), for the pair once the
-        mentorship has started; "" for a coordinator and before the start."""
-        return "" if self.is_coordinator else pair_page_url(self.mentorship)
+        """Once the mentorship has started, the pair's own page (their agreement, goals
+        and stage) for the pair, and for a coordinator what they may see of it; ""
+        before the start."""
+        if self.is_coordinator:
+            return coordinator_pair_url(self.mentorship)
+        return pair_page_url(self.mentorship)
 
     @property
     def is_shortlist_request(self) -> bool:

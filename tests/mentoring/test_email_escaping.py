@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from agreements.models import Concern
+from agreements.services.concerns import concern_email_send
 from matching.models import Mentorship
 from matching.services.mentorship_emails import mentorship_email_send
 from mentoring.models import User
@@ -70,6 +72,10 @@ def send_each(mentorship, invitation) -> dict[str, list]:
         "application_decided",
         lambda: application_email_send(application_id=application.pk, kind="decided"),
     )
+    concern = Concern.objects.create(
+        mentorship=mentorship, raised_by=mentorship.mentee, role="mentee", topic="fit", text=NOTE
+    )
+    collect("concern_raised", lambda: concern_email_send(concern_id=concern.pk))
     now = timezone.now()
     # Each event of the mentorship, in the state its e-mail is due in.
     events = [
@@ -135,6 +141,13 @@ def test_every_email_has_raw_text_and_escaped_html(awkward, invitation, coordina
             assert "<b>" not in html, f"{name}: markup from a name or a note in the HTML"
             assert "Parks & <b>Gardens</b>'s scheme" in text, name
             assert "Parks &amp; &lt;b&gt;Gardens&lt;/b&gt;&#x27;s scheme" in html, name
+
+
+def test_a_concern_email_never_carries_the_pairs_text(awkward, invitation, coordinator):
+    messages = send_each(awkward, invitation)["concern_raised"]
+    assert [m.to for m in messages] == [[coordinator.email]]
+    assert NOTE not in messages[0].body
+    assert "O&#x27;Neill&#x27;s reason" not in messages[0].alternatives[0][0]
 
 
 def test_a_note_reads_as_typed_in_text_and_escaped_in_html(awkward, invitation, coordinator):
