@@ -361,6 +361,61 @@ MATRIX = [
         {"slug": "another"},
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
+    # --- agreements: the pair's page ---
+    (
+        "agreements:pair",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    # Before the mentorship starts there is no pair's page, even for the pair.
+    ("agreements:pair", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
+    ("agreements:pair", {"pk": 999999}, {"anonymous": LOGIN, "*": 404}),
+    # POST only: the pair is resolved first, so only the pair learns the method.
+    (
+        "agreements:stage_advance",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "agreements:concern_raise",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    ("agreements:concern_raise", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
+    # --- agreements: the agreement ---
+    # The pair only: their coordinators, HR and admins get 404 like anyone else.
+    *[
+        (
+            name,
+            kwargs,
+            {"anonymous": LOGIN, "mentee": status, "mentor": status, "*": 404},
+        )
+        for name, kwargs, status in [
+            ("agreements:agreement", {"pk": "@active_mentorship"}, 200),
+            ("agreements:agreement_edit", {"pk": "@active_mentorship"}, 200),
+            # POST only: the pair is resolved first, so only its members learn the method.
+            ("agreements:agreement_sign", {"pk": "@active_mentorship"}, 405),
+            ("agreements:agreement_compare", {"pk": "@active_mentorship"}, 200),
+            (
+                "agreements:agreement_version",
+                {"pk": "@active_mentorship", "number": "@agreement_draft.number"},
+                200,
+            ),
+            (
+                "agreements:agreement_print",
+                {"pk": "@active_mentorship", "number": "@agreement_draft.number"},
+                200,
+            ),
+            # A proposed mentorship has no pair's space yet.
+            ("agreements:agreement", {"pk": "@mentorship"}, 404),
+            # A version the pair does not have.
+            (
+                "agreements:agreement_version",
+                {"pk": "@active_mentorship", "number": 999},
+                404,
+            ),
+        ]
+    ],
     # --- agreements: goals and targets ---
     (
         "agreements:goal_create",
