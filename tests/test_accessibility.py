@@ -88,6 +88,32 @@ PAGES = [
     ("mentee", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("coordinator", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("mentee", "matching:shortlist", {"pk": "@shortlist_application"}, 200),
+    # --- agreements: the coordinator's pages ---
+    ("coordinator", "agreements:scheme_pairs", {"slug": "council"}, 200),
+    ("coordinator", "agreements:scheme_pairs", {"slug": "@scheme_with_pairs.slug"}, 200),
+    (
+        "coordinator",
+        "agreements:scheme_pair",
+        {"slug": "council", "pk": "@active_mentorship"},
+        200,
+    ),
+    (
+        "coordinator",
+        "agreements:scheme_pair",
+        {"slug": "@scheme_with_pairs.slug", "pk": "@active_mentorship"},
+        200,
+    ),
+    (
+        "coordinator",
+        "agreements:stage_correct",
+        {"slug": "council", "pk": "@active_mentorship"},
+        200,
+    ),
+    ("coordinator", "agreements:concerns", {"slug": "council"}, 200),
+    ("coordinator", "agreements:concerns", {"slug": "@scheme_with_pairs.slug"}, 200),
+    ("coordinator", "agreements:concern", {"slug": "council", "pk": "@concern"}, 200),
+    ("coordinator", "agreements:pair_settings", {"slug": "council"}, 200),
+    ("coordinator", "scheme", {"slug": "@scheme_with_pairs.slug"}, 200),
 ]
 
 
