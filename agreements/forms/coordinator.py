@@ -86,7 +86,7 @@ class ConcernRespondForm(CleanTextMixin, forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("resolved") and not (cleaned.get("action") or "").strip():
             self.add_error("action", "Say what was done before marking it resolved.")
         return cleaned

@@ -167,23 +167,28 @@ def pair_counts(scheme: Scheme) -> PairCounts:
     signed = AgreementVersion.objects.filter(
         mentorship=OuterRef("pk"), status=AgreementVersion.Status.IN_FORCE
     )
-    open_concerns = Concern.objects.filter(
-        mentorship__scheme=scheme, status=Concern.Status.OPEN
-    ).values("pk")
+    active = Q(status=Mentorship.Status.ACTIVE)
+    # Joined to the concerns, a mentorship may appear on several rows: count it once.
     figures = (
-        Mentorship.objects.filter(scheme=scheme, status=Mentorship.Status.ACTIVE)
+        Mentorship.objects.filter(scheme=scheme)
         .annotate(signed=Exists(signed))
         .aggregate(
-            active=Count("pk"),
-            in_force=Count("pk", filter=Q(signed=True)),
-            **{value: Count("pk", filter=Q(stage=value)) for value, _ in Stage.choices},
+            active=Count("pk", filter=active, distinct=True),
+            in_force=Count("pk", filter=active & Q(signed=True), distinct=True),
+            open_concerns=Count(
+                "concerns", filter=Q(concerns__status=Concern.Status.OPEN), distinct=True
+            ),
+            **{
+                value: Count("pk", filter=active & Q(stage=value), distinct=True)
+                for value, _ in Stage.choices
+            },
         )
     )
     return PairCounts(
         active=figures["active"],
         by_stage=[Tally(value, label, figures[value]) for value, label in Stage.choices],
         in_force=figures["in_force"],
-        open_concerns=open_concerns.count(),
+        open_concerns=figures["open_concerns"],
     )
 
 
