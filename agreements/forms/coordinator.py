@@ -92,7 +92,7 @@ class ConcernRespondForm(CleanTextMixin, forms.Form):
         return cleaned
 
 
-class PairSettingsForm(forms.ModelForm):
+class PairSettingsForm(CleanTextMixin, forms.ModelForm):
     """When the scheme's pairs move to the wind-up stage on their own."""
 
     class Meta:

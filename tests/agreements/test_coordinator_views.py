@@ -636,3 +636,25 @@ def test_the_pairs_card_is_for_coordinators_only(client, mentee, active_mentorsh
     response = client.get(reverse("scheme", kwargs={"slug": "council"}))
 
     assert url("scheme_pairs") not in response.content.decode()
+
+
+def test_a_pair_page_costs_the_same_queries_for_many_goals_ratings_and_concerns(
+    client, coordinator, active_mentorship, goal, mentee, mentor, django_assert_max_num_queries
+):
+    goal_share(goal=goal, user=mentee, shared=True)
+    progress_record(goal=goal, user=mentee, rating=2)
+    concern_raise(mentorship=active_mentorship, user=mentee, topic="fit", text="t")
+    address = url("scheme_pair", pk=active_mentorship.pk)
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(address).status_code == 200
+    for title in ("Second", "Third"):
+        more = goal_create(mentorship=active_mentorship, user=mentor, data={"title": title})
+        goal_share(goal=more, user=mentor, shared=True)
+        for rating in range(1, 6):
+            progress_record(goal=more, user=mentor, rating=rating)
+        concern_raise(mentorship=active_mentorship, user=mentor, topic="meeting", text="t")
+
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(address)
+    assert visible_text(response).count("Rating (1 to 10)") == 3
