@@ -88,6 +88,13 @@ PAGES = [
     ("mentee", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("coordinator", "matching:mentorship_end", {"pk": "@mentorship"}, 200),
     ("mentee", "matching:shortlist", {"pk": "@shortlist_application"}, 200),
+    # --- agreements: the pair's page ---
+    ("mentee", "agreements:pair", {"pk": "@active_mentorship"}, 200),
+    ("mentor", "agreements:pair", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "agreements:pair", {"pk": "@goal.mentorship_id"}, 200),
+    ("mentee", "agreements:pair", {"pk": "@concern.mentorship_id"}, 200),
+    ("mentee", "agreements:concern_raise", {"pk": "@active_mentorship"}, 200),
+    ("mentor", "agreements:concern_raise", {"pk": "@active_mentorship"}, 200),
     # --- agreements: the coordinator's pages ---
     ("coordinator", "agreements:scheme_pairs", {"slug": "council"}, 200),
     ("coordinator", "agreements:scheme_pairs", {"slug": "@scheme_with_pairs.slug"}, 200),

@@ -361,6 +361,27 @@ MATRIX = [
         {"slug": "another"},
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
+    # --- agreements: the pair's page ---
+    (
+        "agreements:pair",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    # Before the mentorship starts there is no pair's page, even for the pair.
+    ("agreements:pair", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
+    ("agreements:pair", {"pk": 999999}, {"anonymous": LOGIN, "*": 404}),
+    # POST only: the pair is resolved first, so only the pair learns the method.
+    (
+        "agreements:stage_advance",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "agreements:concern_raise",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    ("agreements:concern_raise", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
     # --- agreements: the coordinator's pages ---
     (
         "agreements:scheme_pairs",
