@@ -121,7 +121,62 @@ PAGES = [
     ("coordinator", "agreements:concern", {"slug": "council", "pk": "@concern"}, 200),
     ("coordinator", "agreements:pair_settings", {"slug": "council"}, 200),
     ("coordinator", "scheme", {"slug": "@scheme_with_pairs.slug"}, 200),
+    # --- agreements: the agreement ---
+    ("mentee", "agreements:agreement", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "agreements:agreement", {"pk": "@agreement_draft.mentorship_id"}, 200),
+    ("mentor", "agreements:agreement", {"pk": "@agreement_in_force_and_draft.mentorship_id"}, 200),
+    ("mentee", "agreements:agreement_edit", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "agreements:agreement_edit", {"pk": "@agreement_draft.mentorship_id"}, 200),
+    (
+        "mentee",
+        "agreements:agreement_compare",
+        {"pk": "@agreement_in_force_and_draft.mentorship_id"},
+        200,
+    ),
+    ("mentee", "agreements:agreement_compare", {"pk": "@agreement_draft.mentorship_id"}, 200),
+    (
+        "mentee",
+        "agreements:agreement_version",
+        {"pk": "@agreement_in_force_and_draft.mentorship_id", "number": 1},
+        200,
+    ),
+    (
+        "mentee",
+        "agreements:agreement_print",
+        {"pk": "@agreement_in_force_and_draft.mentorship_id", "number": 1},
+        200,
+    ),
 ]
+
+
+@pytest.fixture
+def agreement_in_force_and_draft(agreement_draft, mentee, mentor):
+    """Version 1 signed by both and in force, and version 2, a draft changing it that the
+    mentor has signed: every part of the agreement's pages has something to show."""
+    from agreements.services.agreement import agreement_draft_save, agreement_sign
+
+    for user in (mentee, mentor):
+        agreement_sign(
+            mentorship=agreement_draft.mentorship,
+            user=user,
+            typed_name=user.display_name,
+            content_hash=agreement_draft.content_hash,
+        )
+    agreement_draft.refresh_from_db()
+    draft = agreement_draft_save(
+        mentorship=agreement_draft.mentorship,
+        user=mentor,
+        content={"purpose": "Grow into a department leader role.", "review": "Monthly"},
+        base_number=agreement_draft.number,
+        base_revision=agreement_draft.revision,
+    ).version
+    agreement_sign(
+        mentorship=draft.mentorship,
+        user=mentor,
+        typed_name=mentor.display_name,
+        content_hash=draft.content_hash,
+    )
+    return draft
 
 
 @pytest.mark.django_db

@@ -382,6 +382,40 @@ MATRIX = [
         {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
     ),
     ("agreements:concern_raise", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
+    # --- agreements: the agreement ---
+    # The pair only: their coordinators, HR and admins get 404 like anyone else.
+    *[
+        (
+            name,
+            kwargs,
+            {"anonymous": LOGIN, "mentee": status, "mentor": status, "*": 404},
+        )
+        for name, kwargs, status in [
+            ("agreements:agreement", {"pk": "@active_mentorship"}, 200),
+            ("agreements:agreement_edit", {"pk": "@active_mentorship"}, 200),
+            # POST only: the pair is resolved first, so only its members learn the method.
+            ("agreements:agreement_sign", {"pk": "@active_mentorship"}, 405),
+            ("agreements:agreement_compare", {"pk": "@active_mentorship"}, 200),
+            (
+                "agreements:agreement_version",
+                {"pk": "@active_mentorship", "number": "@agreement_draft.number"},
+                200,
+            ),
+            (
+                "agreements:agreement_print",
+                {"pk": "@active_mentorship", "number": "@agreement_draft.number"},
+                200,
+            ),
+            # A proposed mentorship has no pair's space yet.
+            ("agreements:agreement", {"pk": "@mentorship"}, 404),
+            # A version the pair does not have.
+            (
+                "agreements:agreement_version",
+                {"pk": "@active_mentorship", "number": 999},
+                404,
+            ),
+        ]
+    ],
     # --- agreements: the coordinator's pages ---
     (
         "agreements:scheme_pairs",

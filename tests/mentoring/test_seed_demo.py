@@ -1,3 +1,4 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -5,10 +6,22 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import (
+    AgreementVersion,
+    Concern,
+    Goal,
+    ProgressEntry,
+    Signature,
+    StageMove,
+    Target,
+    default_end_date,
+)
+from agreements.services.goals import mentorship_dates
 from dashboard.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SCHEME
 from matching.models import MatchRun, Mentorship
 from matching.pool import mentee_pool, remaining_places
@@ -234,8 +247,8 @@ def test_demo_mentor_and_mentee_have_complete_approved_applications():
     for email, role in (("mentor@example.org", Role.MENTOR), ("mentee@example.org", Role.MENTEE)):
         application = scheme.applications.get(user__email=email)
         assert application.role == role
-        # The demo mentor has one active mentee and a place left; the demo mentee waits.
-        assert application.status == (S.MATCHED if role == Role.MENTOR else S.APPROVED)
+        # They are matched with each other (see the agreements' demo below).
+        assert application.status == S.MATCHED
         assert missing_answers(application, questions) == []
     assert not scheme.applications.filter(user__email="coordinator@example.org").exists()
 
@@ -248,20 +261,22 @@ def test_demo_has_a_published_run_with_pairs_in_every_state_and_a_finished_run()
     assert all(run.certified and run.matched_count for run in runs)
     mentorships = Mentorship.objects.filter(scheme=scheme)
     statuses = sorted(mentorships.values_list("status", flat=True))
+    # Six pairs started (one of them has completed since), as the agreements' demo shows.
     assert statuses == sorted(
-        ["active", "active", "proposed", "proposed", "declined", "expired", "ended"]
+        ["active"] * 5 + ["completed", "proposed", "proposed", "declined", "expired", "ended"]
     )
     half = mentorships.get(status="proposed", mentee_response="accepted")
     assert half.mentor_response == "pending"
     assert mentorships.get(status="ended").end_reason
     assert mentorships.get(status="declined").decline_reason
-    # The demo mentee waits in the pool and the demo mentor has a place for them.
-    assert scheme.applications.get(user__email="mentee@example.org").pk in {
-        a.pk for a in mentee_pool(scheme)
-    }
+    # The demo mentee and mentor are paired; the mentor has a place for a mentee of the pool.
+    ours = mentorships.get(mentee__email="mentee@example.org")
+    assert ours.status == "active"
+    assert ours.mentor.email == "mentor@example.org"
     mentor = scheme.applications.get(user__email="mentor@example.org")
     assert mentorships.filter(mentor_application=mentor, status="active").count() == 1
     assert remaining_places(scheme)[mentor.pk] >= 1
+    assert mentee_pool(scheme).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -275,6 +290,7 @@ def test_seed_demo_leaves_no_e_mail_to_its_made_up_people_in_the_outbox():
 def test_one_demo_mentee_shares_two_goal_setting_answers_with_their_mentor():
     call_command("seed_demo", stdout=StringIO())
     (sharing,) = Mentorship.objects.exclude(shared_answers=[])
+    assert sharing.mentee.email == "mentee@example.org"
     assert sharing.status == Mentorship.Status.ACTIVE
     assert len(sharing.shared_answers) == 2
     assert all(getattr(sharing.mentee_application, field) for field in sharing.shared_answers)
@@ -286,7 +302,7 @@ def test_seed_demo_again_keeps_the_demos_runs_and_mentorships():
     before = (MatchRun.objects.count(), Mentorship.objects.count())
     _seed()
     assert (MatchRun.objects.count(), Mentorship.objects.count()) == before
-    assert Mentorship.objects.filter(scheme=scheme).count() == 7
+    assert Mentorship.objects.filter(scheme=scheme).count() == 11
 
 
 def test_generated_demo_applicants_can_sign_in(client):
@@ -300,6 +316,150 @@ def test_seed_demo_says_how_many_applications_the_demo_scheme_has():
     output = _seed()
     count = _demo_scheme().applications.count()
     assert f"{DEMO_SCHEME['name']} has {count} applications" in output
+
+
+# The pairs at work (agreements.demo) ------------------------------------------------------
+
+
+def _our_mentorship() -> Mentorship:
+    return Mentorship.objects.select_related("mentee", "mentor").get(
+        scheme__slug=DEMO_SCHEME["slug"], mentee__email="mentee@example.org", status="active"
+    )
+
+
+def test_demo_has_a_pair_in_every_stage_and_a_completed_one():
+    _seed()
+    mentorships = Mentorship.objects.filter(scheme=_demo_scheme())
+    active = mentorships.filter(status=Mentorship.Status.ACTIVE)
+    assert set(active.values_list("stage", flat=True)) == set(Mentorship.Stage.values)
+    (completed,) = mentorships.filter(status=Mentorship.Status.COMPLETED)
+    assert completed.ended_at is not None
+    moves = list(completed.stage_moves.order_by("moved_at"))
+    assert [move.to_stage for move in moves] == [
+        "goal_setting",
+        "progress",
+        "wind_up",
+        "distance",
+        StageMove.COMPLETED,
+    ]
+    # Every started pair's moves follow on from each other, in the past, after its start.
+    now = timezone.now()
+    for mentorship in [*active, completed]:
+        stage = Mentorship.Stage.INITIATION
+        for move in mentorship.stage_moves.order_by("moved_at"):
+            assert move.from_stage == stage
+            assert mentorship.started_at < move.moved_at < now
+            stage = move.to_stage
+        assert stage == (StageMove.COMPLETED if mentorship == completed else mentorship.stage)
+
+
+def test_demo_mentee_and_mentor_have_one_active_mentorship_together():
+    _seed()
+    ours = _our_mentorship()
+    assert ours.mentor.email == "mentor@example.org"
+    assert ours.stage == Mentorship.Stage.PROGRESS
+    assert ours.started_at < timezone.now() - timedelta(days=90)  # months ago
+    for email in ("mentee@example.org", "mentor@example.org"):
+        user = User.objects.get(email=email)
+        active = Mentorship.objects.filter(status="active").filter(Q(mentee=user) | Q(mentor=user))
+        assert list(active) == [ours]
+
+
+def test_demo_agreement_has_a_replaced_version_one_in_force_and_a_draft_by_the_mentor():
+    _seed()
+    ours = _our_mentorship()
+    versions = list(ours.agreement_versions.order_by("number"))
+    status = AgreementVersion.Status
+    assert [(v.number, v.status) for v in versions] == [
+        (1, status.SUPERSEDED),
+        (2, status.IN_FORCE),
+        (3, status.DRAFT),
+    ]
+    first, second, draft = versions
+    for version in (first, second):
+        signatures = list(version.signatures.all())
+        assert sorted(s.role for s in signatures) == ["mentee", "mentor"]
+        for signature in signatures:
+            # Bound to the exact text: the stored hash is the hash of the content now.
+            assert signature.content_hash == version.content_hash == version.compute_hash()
+            assert signature.typed_name == signature.signer.display_name
+        assert version.in_force_at == max(s.signed_at for s in signatures)
+    assert first.in_force_at < second.in_force_at < draft.created_at < timezone.now()
+    assert not draft.signatures.exists()
+    assert draft.edited_by == ours.mentor
+    assert draft.content_hash == draft.compute_hash() != second.content_hash
+    changed = {
+        f for f in AgreementVersion.CONTENT_FIELDS if getattr(draft, f) != getattr(second, f)
+    }
+    assert changed == {"help_offered", "review"}
+    assert first.meeting_frequency != second.meeting_frequency
+    assert len(second.objectives) == 3
+    assert second.purpose and second.success and second.confidentiality
+    assert second.end_date == default_end_date(ours)
+
+
+def test_demo_goals_have_smart_targets_within_the_mentorship_and_rising_progress():
+    _seed()
+    ours = _our_mentorship()
+    goals = list(ours.goals.prefetch_related("targets", "progress"))
+    assert len(goals) == 2
+    start, end = mentorship_dates(ours)
+    targets = [target for goal in goals for target in goal.targets.all()]
+    assert all(t.measure and t.what and start <= t.due_on <= end for t in targets)
+    statuses = sorted(t.status for t in targets)
+    assert statuses == ["done", "open", "open"]
+    (tracked,) = [goal for goal in goals if goal.progress.exists()]
+    entries = list(tracked.progress.order_by("recorded_at"))
+    assert 5 <= len(entries) <= 6
+    assert (entries[0].rating, entries[-1].rating) == (3, 7)
+    assert [e.rating for e in entries] == sorted(e.rating for e in entries)
+    assert entries[-1].recorded_at - entries[0].recorded_at > timedelta(weeks=8)
+    assert {e.author for e in entries} == {ours.mentee, ours.mentor}
+    assert [goal.shared_with_coordinator for goal in goals].count(True) == 1
+    assert tracked.shared_with_coordinator
+
+
+def test_demo_has_one_open_concern_from_a_pair():
+    _seed()
+    (concern,) = Concern.objects.filter(mentorship__scheme=_demo_scheme())
+    assert concern.status == Concern.Status.OPEN
+    assert concern.text and not concern.action
+    assert concern.raised_by == concern.mentorship.mentee
+    assert concern.mentorship.status == Mentorship.Status.ACTIVE
+
+
+def test_demo_mentee_and_mentor_each_open_their_pairs_page(client):
+    _seed()
+    ours = _our_mentorship()
+    url = reverse("agreements:pair", kwargs={"pk": ours.pk})
+    for person, other in ((ours.mentee, ours.mentor), (ours.mentor, ours.mentee)):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert other.display_name in text
+        assert "Progress" in text
+
+
+def _pairs_snapshot() -> list:
+    return [
+        sorted(AgreementVersion.objects.values_list("mentorship_id", "number", "status")),
+        Signature.objects.count(),
+        Goal.objects.count(),
+        Target.objects.count(),
+        ProgressEntry.objects.count(),
+        StageMove.objects.count(),
+        Concern.objects.count(),
+        sorted(Mentorship.objects.values_list("pk", "status", "stage", "started_at")),
+    ]
+
+
+def test_seed_demo_again_adds_no_agreement_goal_progress_or_stage_move():
+    _seed()
+    before = _pairs_snapshot()
+    assert before[1] > 0
+    _seed()
+    assert _pairs_snapshot() == before
 
 
 # A large scheme for benchmarks -----------------------------------------------------------

@@ -3,7 +3,8 @@
 Safe to run again: it updates what exists and creates what is missing, and resets the
 demo passwords to the ones it prints. The demo scheme gets its settings, two questions
 of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
-people every time.
+people every time, then, once, its matching (``matching.demo``) and its pairs' work:
+agreements, goals, progress, stages and a concern (``agreements.demo``).
 
 ``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
 scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
@@ -25,6 +26,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agreements.demo import seed_agreements
 from matching.demo import seed_matching
 from mentoring.models import OutboxMessage, User
 from mentoring.services import user_set_report_viewer, users_bulk_get_or_create
@@ -82,7 +84,7 @@ DEMO_QUESTIONS: list[dict[str, Any]] = [
 DEMO_SEED = 4
 S = Application.Status
 DEMO_MENTEES = (
-    [(S.APPROVED, "", "")] * 9
+    [(S.APPROVED, "", "")] * 13
     + [(S.SUBMITTED, "", "")] * 7
     + [(S.WAITLISTED, "", reason) for reason in demo.WAITLIST_REASONS]
     + [(S.DECLINED, "", demo.DECLINE_REASONS[0]), (S.WITHDRAWN, "", "")]
@@ -218,6 +220,11 @@ class Command(BaseCommand):
         seed_matching(
             scheme=scheme,
             coordinator=coordinator,
+            demo_mentee=people["mentee@example.org"],
+            demo_mentor=people["mentor@example.org"],
+        )
+        seed_agreements(
+            scheme=scheme,
             demo_mentee=people["mentee@example.org"],
             demo_mentor=people["mentor@example.org"],
         )
