@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from agreements.selectors import pair_counts
 from matching.selectors import (
     matching_summary,
     open_mentorships_for_user,
@@ -66,6 +67,7 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             application_counts=selectors.scheme_application_counts(scheme),
             pending_invitations=selectors.invitation_counts(scheme)["pending"],
             matching=matching_summary(scheme),
+            pairs=pair_counts(scheme),
             open_link_url=(
                 request.build_absolute_uri(
                     reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})

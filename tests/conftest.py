@@ -358,3 +358,15 @@ def concern(active_mentorship, mentee):
         topic="meeting",
         text="We have not met for two months.",
     )
+
+
+@pytest.fixture
+def scheme_with_pairs(active_mentorship, agreement_draft, target, concern, mentee):
+    """``scheme`` with a started pair that has a draft agreement, a goal shared with the
+    coordinators with a target and a rating, and an open concern: for the coordinators'
+    pages that list and show pairs (the URL takes ``@scheme_with_pairs.slug``)."""
+    from agreements.services.goals import goal_share, progress_record
+
+    goal_share(goal=target.goal, user=mentee, shared=True)
+    progress_record(goal=target.goal, user=mentee, rating=4, comment="A start.")
+    return active_mentorship.scheme

@@ -95,6 +95,32 @@ PAGES = [
     ("mentee", "agreements:pair", {"pk": "@concern.mentorship_id"}, 200),
     ("mentee", "agreements:concern_raise", {"pk": "@active_mentorship"}, 200),
     ("mentor", "agreements:concern_raise", {"pk": "@active_mentorship"}, 200),
+    # --- agreements: the coordinator's pages ---
+    ("coordinator", "agreements:scheme_pairs", {"slug": "council"}, 200),
+    ("coordinator", "agreements:scheme_pairs", {"slug": "@scheme_with_pairs.slug"}, 200),
+    (
+        "coordinator",
+        "agreements:scheme_pair",
+        {"slug": "council", "pk": "@active_mentorship"},
+        200,
+    ),
+    (
+        "coordinator",
+        "agreements:scheme_pair",
+        {"slug": "@scheme_with_pairs.slug", "pk": "@active_mentorship"},
+        200,
+    ),
+    (
+        "coordinator",
+        "agreements:stage_correct",
+        {"slug": "council", "pk": "@active_mentorship"},
+        200,
+    ),
+    ("coordinator", "agreements:concerns", {"slug": "council"}, 200),
+    ("coordinator", "agreements:concerns", {"slug": "@scheme_with_pairs.slug"}, 200),
+    ("coordinator", "agreements:concern", {"slug": "council", "pk": "@concern"}, 200),
+    ("coordinator", "agreements:pair_settings", {"slug": "council"}, 200),
+    ("coordinator", "scheme", {"slug": "@scheme_with_pairs.slug"}, 200),
     # --- agreements: the agreement ---
     ("mentee", "agreements:agreement", {"pk": "@active_mentorship"}, 200),
     ("mentee", "agreements:agreement", {"pk": "@agreement_draft.mentorship_id"}, 200),

@@ -473,6 +473,74 @@ MATRIX = [
         {"pk": "@active_mentorship", "goal": "@goal", "target": 999999},
         {"anonymous": LOGIN, "*": 404},
     ),
+    # --- agreements: the coordinator's pages ---
+    (
+        "agreements:scheme_pairs",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:scheme_pairs",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:scheme_pair",
+        {"slug": "council", "pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    # Another scheme's pair, through that scheme's own address: still 404.
+    (
+        "agreements:scheme_pair",
+        {"slug": "another", "pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    # Not started yet: no pair to see.
+    (
+        "agreements:scheme_pair",
+        {"slug": "council", "pk": "@mentorship"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "agreements:stage_correct",
+        {"slug": "council", "pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:stage_correct",
+        {"slug": "another", "pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "agreements:concerns",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:concerns",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:concern",
+        {"slug": "council", "pk": "@concern"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:concern",
+        {"slug": "another", "pk": "@concern"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "agreements:pair_settings",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "agreements:pair_settings",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -108,7 +108,9 @@ def test_a_pair_writes_signs_sets_goals_and_changes_their_agreement(
     for rating in ("4", "6"):
         mentee.get_by_label("Where does the goal stand now?").select_option(rating)
         mentee.get_by_role("button", name="Record the rating").click()
-        expect(mentee.get_by_text(f"Your rating of {rating} out of 10 is recorded.")).to_be_visible()
+        expect(
+            mentee.get_by_text(f"Your rating of {rating} out of 10 is recorded.")
+        ).to_be_visible()
     chart = mentee.get_by_role("img", name=re.compile("Chair a team meeting"))
     expect(chart).to_be_visible()
     expect(chart.locator("circle")).to_have_count(2)
@@ -126,7 +128,9 @@ def test_a_pair_writes_signs_sets_goals_and_changes_their_agreement(
 
     # Priya sees what changed, word by word, while version 1 stays in force; she signs.
     _open_agreement(mentee, live_server, active_mentorship)
-    expect(mentee.get_by_text("Version 1 stays in force until you both sign version 2")).to_be_visible()
+    expect(
+        mentee.get_by_text("Version 1 stays in force until you both sign version 2")
+    ).to_be_visible()
     mentee.get_by_role("link", name="See what version 2 changes").click()
     expect(mentee.get_by_role("heading", level=1)).to_have_text(
         "What changed from version 1 to version 2"
