@@ -99,14 +99,14 @@ def page(page, live_server):
 def screenshot(page):
     """Save what the person sees into docs/screenshots/ (the README shows them) when
     ``SCREENSHOTS`` is set; otherwise nothing is written. Returns the file written, or
-    ``None``."""
+    ``None``. ``on`` is the page to take when a test opened pages of its own."""
 
-    def take(name: str) -> Path | None:
+    def take(name: str, on=None) -> Path | None:
         if not screenshots_wanted():
             return None
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (on or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take
