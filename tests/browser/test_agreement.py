@@ -70,7 +70,9 @@ def test_a_pair_writes_signs_sets_goals_and_changes_their_agreement(
     mentee.get_by_role("button", name="Save the draft").click()
     expect(mentee.get_by_text("Saved as a draft of version 1")).to_be_visible()
     _sign(mentee, "Priya Patel", 1)
-    expect(mentee.get_by_role("alert")).to_contain_text("You have signed version 1. Waiting for Tom Reid")
+    expect(mentee.get_by_role("alert")).to_contain_text(
+        "You have signed version 1. Waiting for Tom Reid"
+    )
 
     # The mentor edits it: Priya's signature on the earlier text no longer counts.
     mentor = _person(browser, live_server, "mentor@example.org", "Tom")
@@ -82,7 +84,9 @@ def test_a_pair_writes_signs_sets_goals_and_changes_their_agreement(
     mentor.get_by_role("button", name="Save the draft").click()
     expect(mentor.get_by_text("sign again", exact=False).first).to_be_visible()
     _sign(mentor, "Tom Reid", 1)
-    expect(mentor.get_by_role("alert")).to_contain_text("You have signed version 1. Waiting for Priya Patel")
+    expect(mentor.get_by_role("alert")).to_contain_text(
+        "You have signed version 1. Waiting for Priya Patel"
+    )
 
     # Priya signs the text as it is now: version 1 is in force, and the stage moves on.
     _open_agreement(mentee, live_server, active_mentorship)
