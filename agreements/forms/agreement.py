@@ -128,9 +128,9 @@ class AgreementForm(CleanTextMixin, forms.Form):
     @classmethod
     def initial_for(cls, mentorship: Mentorship, version: AgreementVersion | None) -> dict:
         """The form's starting values: the text of ``version`` (the draft, else the
-        version in force) with the version it was loaded at, or for a first draft the
-        defaults: the programme's end date, the scheme's number of sessions, the mentee
-        arranging meetings."""
+        version in force) exactly as it stands, with the version it was loaded at; or for
+        a first draft the defaults: the programme's end date, the scheme's number of
+        sessions, the mentee arranging meetings."""
         initial: dict[str, Any] = {
             "arranged_by": ArrangedBy.MENTEE,
             "end_date": default_end_date(mentorship),
@@ -140,13 +140,13 @@ class AgreementForm(CleanTextMixin, forms.Form):
         }
         if version is None:
             return initial
+        # An existing text as it stands: a default here would make an untouched save
+        # look like a change (a new revision, a voided signature, a new version).
         for name in AgreementVersion.CONTENT_FIELDS:
             value = getattr(version, name)
             if name == "objectives":
                 value = "\n".join(version.objectives or [])
-            if value is None or value == "":
-                continue  # keep the default where the version says nothing
-            initial[name] = value
+            initial[name] = "" if value is None else value
         initial["base_number"] = version.number
         initial["base_revision"] = version.revision
         return initial

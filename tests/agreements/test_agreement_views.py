@@ -421,6 +421,28 @@ def test_saving_the_same_text_says_nothing_changed(client, agreement_draft, ment
     assert agreement_draft.revision == 1
 
 
+def test_the_edit_page_posted_untouched_changes_nothing_even_with_empty_fields(
+    client, agreement_draft, mentee, mentor
+):
+    """The draft leaves the end date and the sessions empty; the form must not fill in
+    defaults that would turn an untouched save into a change voiding a signature."""
+    mentorship = agreement_draft.mentorship
+    assert agreement_draft.end_date is None and agreement_draft.planned_sessions is None
+    sign(mentorship, mentor, agreement_draft)
+    client.force_login(mentee)
+    form = client.get(url("agreement_edit", mentorship)).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+
+    response = client.post(url("agreement_edit", mentorship), data, follow=True)
+
+    assert "Nothing changed" in visible_text(response)
+    agreement_draft.refresh_from_db()
+    assert agreement_draft.revision == 1
+    assert agreement_draft.end_date is None
+    assert agreement_draft.signatures.filter(content_hash=agreement_draft.content_hash).exists()
+
+
 # --- signing ---
 
 
