@@ -218,11 +218,11 @@ class SharedRating:
 
 @dataclass(frozen=True)
 class SharedGoal:
-    """A goal the pair shared with the coordinators: its title, status and ratings."""
+    """A goal the pair shared with the coordinators: its title and its ratings with
+    their dates, and nothing else of it."""
 
     pk: int
     title: str
-    status_label: str
     ratings: list[SharedRating]
 
 
@@ -286,7 +286,7 @@ def pair_overview(mentorship: Mentorship) -> PairOverview:
     shared = list(
         Goal.objects.filter(mentorship=mentorship, shared_with_coordinator=True)
         .order_by("created_at", "pk")
-        .values("pk", "title", "status")
+        .values("pk", "title")
     )
     ratings: dict[int, list[SharedRating]] = {goal["pk"]: [] for goal in shared}
     for goal_id, rating, recorded_at in (
@@ -316,7 +316,6 @@ def pair_overview(mentorship: Mentorship) -> PairOverview:
             SharedGoal(
                 pk=goal["pk"],
                 title=goal["title"],
-                status_label=str(Goal.Status(goal["status"]).label),
                 ratings=ratings[goal["pk"]],
             )
             for goal in shared

@@ -175,6 +175,12 @@ def _goal_page(
             "progress_form": progress_form,
             "scheme": access.mentorship.scheme,
             "max_goals": MAX_GOALS,
+            # A dropped goal is taken up again only within the limit of three.
+            "can_take_up": goal.status != Goal.Status.DROPPED
+            or Goal.objects.filter(mentorship_id=goal.mentorship_id)
+            .exclude(status=Goal.Status.DROPPED)
+            .count()
+            < MAX_GOALS,
         },
         status=status,
     )

@@ -498,3 +498,31 @@ def test_markup_in_a_goal_is_shown_as_text(client, active_mentorship, mentee):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert_accessible_page(Page(html))
+
+
+def test_at_three_goals_the_new_goal_page_offers_no_form_that_would_be_refused(
+    client, active_mentorship, mentee
+):
+    for title in ("One", "Two", "Three"):
+        goal_create(mentorship=active_mentorship, user=mentee, data={"title": title})
+    client.force_login(mentee)
+
+    response = client.get(reverse("agreements:goal_create", args=[active_mentorship.pk]))
+
+    assert "You have 3 goals already" in response.content.decode()
+    assert b'name="title"' not in response.content
+
+
+def test_a_dropped_goal_offers_no_way_back_while_three_others_are_kept(
+    client, active_mentorship, mentee
+):
+    dropped = goal_create(mentorship=active_mentorship, user=mentee, data={"title": "Old"})
+    goal_set_status(goal=dropped, user=mentee, status="dropped")
+    for title in ("One", "Two", "Three"):
+        goal_create(mentorship=active_mentorship, user=mentee, data={"title": title})
+    client.force_login(mentee)
+
+    response = client.get(reverse("agreements:goal", args=[active_mentorship.pk, dropped.pk]))
+
+    assert b'value="active"' not in response.content
+    assert b'value="achieved"' not in response.content
