@@ -13,6 +13,13 @@ class StageMoveAdmin(admin.ModelAdmin):
     readonly_fields = ("mentorship", "from_stage", "to_stage", "kind", "moved_by", "moved_at")
     fields = (*readonly_fields, "reason")
 
+    # The record of moves is written by the product only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Concern)
 class ConcernAdmin(admin.ModelAdmin):
@@ -21,6 +28,10 @@ class ConcernAdmin(admin.ModelAdmin):
     list_filter = ("status", "topic")
     fields = ("mentorship", "role", "topic", "status", "created_at", "resolved_at")
     readonly_fields = fields
+
+    # Only the pair raises a concern, in the product.
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(PairSettings)

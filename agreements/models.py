@@ -212,7 +212,8 @@ class Goal(TimeStampedModel):
         ordering = ["mentorship", "created_at", "pk"]
 
     def __str__(self):
-        return self.title
+        # Never the title: the admin lists objects by this (e.g. before a deletion).
+        return f"Goal {self.pk} of mentorship {self.mentorship_id}"
 
 
 class Target(TimeStampedModel):
@@ -246,7 +247,8 @@ class Target(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.what
+        # Never the text: the admin lists objects by this (e.g. before a deletion).
+        return f"Target {self.pk} of goal {self.goal_id}"
 
 
 class ProgressEntry(models.Model):

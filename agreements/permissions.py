@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -24,6 +25,7 @@ from schemes.models import Scheme
 
 __all__ = [
     "PairAccess",
+    "concerns_readable_by",
     "get_pair_for_user",
     "get_pair_goal",
     "get_pair_target",
@@ -121,15 +123,24 @@ def get_scheme_pair(scheme: Scheme, pk: int) -> Mentorship:
     )
 
 
-def get_scheme_concern(scheme: Scheme, pk: int) -> Concern:
-    """Concern ``pk`` about a pair of ``scheme``; 404 otherwise."""
+def concerns_readable_by(reader: Any) -> QuerySet[Concern]:
+    """The concerns a coordinator may read: never one about a pair they are in
+    themselves (a person may coordinate a scheme and mentor in it)."""
+    return Concern.objects.exclude(mentorship__mentee=reader).exclude(mentorship__mentor=reader)
+
+
+def get_scheme_concern(scheme: Scheme, pk: int, reader: Any) -> Concern:
+    """Concern ``pk`` about a pair of ``scheme`` for its coordinator ``reader``; 404
+    otherwise, and for a concern about the reader's own pair."""
     return first_or_404(
-        Concern.objects.select_related(
+        concerns_readable_by(reader)
+        .select_related(
             "mentorship__scheme",
             "mentorship__mentee",
             "mentorship__mentor",
             "raised_by",
             "action_by",
-        ).filter(pk=pk, mentorship__scheme=scheme),
+        )
+        .filter(pk=pk, mentorship__scheme=scheme),
         "No such concern.",
     )

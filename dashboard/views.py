@@ -67,7 +67,7 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             application_counts=selectors.scheme_application_counts(scheme),
             pending_invitations=selectors.invitation_counts(scheme)["pending"],
             matching=matching_summary(scheme),
-            pairs=pair_counts(scheme),
+            pairs=pair_counts(scheme, reader=request.user),
             open_link_url=(
                 request.build_absolute_uri(
                     reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})

@@ -37,6 +37,7 @@ from agreements.models import (
     Target,
     default_end_date,
 )
+from agreements.permissions import concerns_readable_by
 from agreements.selectors.stages import stage_moves
 from matching.models import Mentorship
 from schemes.models import Scheme
@@ -82,11 +83,14 @@ def _count(queryset: QuerySet, outer: str = "mentorship") -> Coalesce:
     )
 
 
-def scheme_pair_list(scheme: Scheme, *, stage: str = "", status: str = "") -> QuerySet[Mentorship]:
+def scheme_pair_list(
+    scheme: Scheme, *, reader: Any, stage: str = "", status: str = ""
+) -> QuerySet[Mentorship]:
     """``scheme``'s mentorships that have started (active, completed, ended early), the
     latest start first, with both people and, in the same query, the agreement in
     force (number, since, end date), whether a draft waits, and the counts of goals,
-    targets (done and all) and open concerns. Only ``stage`` / ``status`` when given."""
+    targets (done and all) and open concerns (those ``reader`` may read). Only
+    ``stage`` / ``status`` when given."""
     in_force = AgreementVersion.objects.filter(
         mentorship=OuterRef("pk"), status=AgreementVersion.Status.IN_FORCE
     )
@@ -106,7 +110,7 @@ def scheme_pair_list(scheme: Scheme, *, stage: str = "", status: str = "") -> Qu
             goal_count=_count(Goal.objects.all()),
             target_count=_count(targets, "goal__mentorship"),
             target_done=_count(targets.filter(status=Target.Status.DONE), "goal__mentorship"),
-            open_concerns=_count(Concern.objects.filter(status=Concern.Status.OPEN)),
+            open_concerns=_count(concerns_readable_by(reader).filter(status=Concern.Status.OPEN)),
         )
     )
     if stage:
@@ -162,8 +166,9 @@ class PairCounts:
     open_concerns: int
 
 
-def pair_counts(scheme: Scheme) -> PairCounts:
-    """The figures of ``scheme``'s pairs for its hub, in one query."""
+def pair_counts(scheme: Scheme, *, reader: Any) -> PairCounts:
+    """The figures of ``scheme``'s pairs for its hub, in one query; the open concerns
+    are those ``reader`` may read."""
     signed = AgreementVersion.objects.filter(
         mentorship=OuterRef("pk"), status=AgreementVersion.Status.IN_FORCE
     )
@@ -176,7 +181,11 @@ def pair_counts(scheme: Scheme) -> PairCounts:
             active=Count("pk", filter=active, distinct=True),
             in_force=Count("pk", filter=active & Q(signed=True), distinct=True),
             open_concerns=Count(
-                "concerns", filter=Q(concerns__status=Concern.Status.OPEN), distinct=True
+                "concerns",
+                filter=Q(concerns__status=Concern.Status.OPEN)
+                & ~Q(mentee=reader)
+                & ~Q(mentor=reader),
+                distinct=True,
             ),
             **{
                 value: Count("pk", filter=active & Q(stage=value), distinct=True)
@@ -269,7 +278,7 @@ def _agreement(mentorship: Mentorship) -> PairAgreement:
     )
 
 
-def pair_overview(mentorship: Mentorship) -> PairOverview:
+def pair_overview(mentorship: Mentorship, *, reader: Any) -> PairOverview:
     """``mentorship`` as its coordinators see it: dates, its agreement's state, counts
     of goals and targets, the shared goals' titles and ratings, and the concerns raised
     about it. Reads no field of the pair's own text but a shared goal's title."""
@@ -296,7 +305,8 @@ def pair_overview(mentorship: Mentorship) -> PairOverview:
     ):
         ratings[goal_id].append(SharedRating(rating, recorded_at))
     concerns = list(
-        Concern.objects.filter(mentorship=mentorship)
+        concerns_readable_by(reader)
+        .filter(mentorship=mentorship)
         .select_related("raised_by")
         .defer("text", "action")
         .order_by(_open_first(), "-created_at", "-pk")
@@ -328,11 +338,16 @@ def _open_first() -> Case:
     return Case(When(status=Concern.Status.OPEN, then=Value(0)), default=Value(1))
 
 
-def scheme_concern_list(scheme: Scheme, *, status: str = "") -> QuerySet[Concern]:
-    """The concerns raised about ``scheme``'s pairs, open ones first, then the newest,
-    with the pair and who raised it, in one query; only ``status`` when given."""
-    concerns = Concern.objects.filter(mentorship__scheme=scheme).select_related(
-        "mentorship__scheme", "mentorship__mentee", "mentorship__mentor", "raised_by"
+def scheme_concern_list(scheme: Scheme, *, reader: Any, status: str = "") -> QuerySet[Concern]:
+    """The concerns raised about ``scheme``'s pairs that ``reader`` may read, open ones
+    first, then the newest, with the pair and who raised it, in one query; only
+    ``status`` when given."""
+    concerns = (
+        concerns_readable_by(reader)
+        .filter(mentorship__scheme=scheme)
+        .select_related(
+            "mentorship__scheme", "mentorship__mentee", "mentorship__mentor", "raised_by"
+        )
     )
     if status:
         concerns = concerns.filter(status=status)
@@ -346,12 +361,17 @@ class ConcernCounts:
     resolved: int
 
 
-def scheme_concern_counts(scheme: Scheme) -> ConcernCounts:
-    """How many concerns about ``scheme``'s pairs are open and resolved, in one query."""
-    figures = Concern.objects.filter(mentorship__scheme=scheme).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status=Concern.Status.OPEN)),
-        resolved=Count("pk", filter=Q(status=Concern.Status.RESOLVED)),
+def scheme_concern_counts(scheme: Scheme, *, reader: Any) -> ConcernCounts:
+    """How many concerns about ``scheme``'s pairs that ``reader`` may read are open and
+    resolved, in one query."""
+    figures = (
+        concerns_readable_by(reader)
+        .filter(mentorship__scheme=scheme)
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status=Concern.Status.OPEN)),
+            resolved=Count("pk", filter=Q(status=Concern.Status.RESOLVED)),
+        )
     )
     return ConcernCounts(**figures)
 

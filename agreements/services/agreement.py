@@ -102,6 +102,9 @@ def agreement_draft_save(
         loaded = (in_force.number, in_force.revision) if in_force else (None, None)
         if (base_number, base_revision) != loaded:
             # The person loaded a draft that has been signed (or another version) since.
+            if not versions:
+                # A base posted for a pair with no agreement: not a page we gave.
+                raise ValidationError("Open the agreement again and write it from there.")
             raise AgreementConflict(in_force if in_force else versions[-1])
         version = AgreementVersion(
             mentorship=mentorship, number=(versions[-1].number + 1) if versions else 1

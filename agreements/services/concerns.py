@@ -65,8 +65,9 @@ def concern_respond(*, concern: Concern, coordinator: Any, action: str, resolve:
 
 
 def concern_email_send(*, concern_id: int) -> int:
-    """E-mail each active coordinator of the concern's scheme that a concern is waiting
-    (never its text). Returns the number sent; nothing when the concern is gone."""
+    """E-mail each active coordinator of the concern's scheme, but one of the pair, that
+    a concern is waiting (never its text). Returns the number sent; nothing when the
+    concern is gone."""
     concern = (
         Concern.objects.select_related(
             "mentorship__scheme", "mentorship__mentee", "mentorship__mentor"
@@ -77,8 +78,10 @@ def concern_email_send(*, concern_id: int) -> int:
     if concern is None:
         return 0
     sent = 0
+    pair = {concern.mentorship.mentee_id, concern.mentorship.mentor_id}
     for coordinator in scheme_coordinators(concern.mentorship.scheme):
-        if coordinator.is_active:
+        # A coordinator who is one of the pair never hears of a concern about it.
+        if coordinator.is_active and coordinator.pk not in pair:
             send_email(
                 name="concern_raised",
                 to=[coordinator.email],

@@ -103,7 +103,8 @@ def goal_update(*, goal: Goal, user: Any, data: dict[str, Any]) -> Goal:
         if name in data:
             setattr(goal, name, data[name])
     goal.full_clean()
-    goal.save()
+    # Only these fields: a stale copy never undoes the other person's sharing or status.
+    goal.save(update_fields=[*GOAL_FIELDS, "updated_at"])
     return goal
 
 
@@ -155,7 +156,8 @@ def target_update(*, target: Target, user: Any, data: dict[str, Any]) -> Target:
         if name in data:
             setattr(target, name, data[name])
     _clean_target(target)
-    target.save()
+    # Only these fields: a stale copy never reopens a target the other person closed.
+    target.save(update_fields=[*TARGET_FIELDS, "updated_at"])
     return target
 
 

@@ -47,7 +47,8 @@ def scheme_pairs(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     stage = form.cleaned_data["stage"] if valid else ""
     status = form.cleaned_data["status"] if valid else ""
     page = Paginator(
-        selectors.scheme_pair_list(scheme, stage=stage, status=status), PER_PAGE
+        selectors.scheme_pair_list(scheme, reader=request.user, stage=stage, status=status),
+        PER_PAGE,
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,7 +61,7 @@ def scheme_pairs(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             "page": page,
             "rows": selectors.pair_rows(page.object_list),
             "filtered": bool(stage or status),
-            "counts": selectors.pair_counts(scheme),
+            "counts": selectors.pair_counts(scheme, reader=request.user),
             "query": query.urlencode(),
         },
     )
@@ -81,7 +82,7 @@ def scheme_pair(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResp
             "mentorship": mentorship,
             "crumbs": [(_pairs_url(access), "Pairs")],
             "here": _pair_name(mentorship),
-            "overview": selectors.pair_overview(mentorship),
+            "overview": selectors.pair_overview(mentorship, reader=request.user),
             "guide": stage_guide(mentorship.stage),
             "moves": selectors.stage_history(mentorship),
             "is_active": mentorship.status == Mentorship.Status.ACTIVE,
@@ -143,9 +144,9 @@ def concerns(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
     status = (
         form.cleaned_data["status"] if form.is_bound and form.is_valid() else Concern.Status.OPEN
     )
-    page = Paginator(selectors.scheme_concern_list(scheme, status=status), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.scheme_concern_list(scheme, reader=request.user, status=status), PER_PAGE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -156,7 +157,7 @@ def concerns(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             "form": form,
             "page": page,
             "status": status,
-            "counts": selectors.scheme_concern_counts(scheme),
+            "counts": selectors.scheme_concern_counts(scheme, reader=request.user),
             "query": query.urlencode(),
         },
     )
@@ -167,7 +168,7 @@ def concerns(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
 def concern(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResponse:
     """A concern's message, who raised it and about which pair, and the record of what
     was done about it, with "resolved"."""
-    item = get_scheme_concern(access.scheme, pk)
+    item = get_scheme_concern(access.scheme, pk, request.user)
     form = ConcernRespondForm(
         request.POST or None,
         initial={"action": item.action, "resolved": item.status == Concern.Status.RESOLVED},

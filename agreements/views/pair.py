@@ -86,7 +86,11 @@ def stage_advance(request: HttpRequest, access: PairAccess) -> HttpResponse:
 def concern_raise(request: HttpRequest, access: PairAccess) -> HttpResponse:
     """Send the scheme's coordinators a concern about the relationship, saying first
     exactly who will read it."""
-    coordinators = [c for c in scheme_coordinators(access.mentorship.scheme) if c.is_active]
+    pair = {access.mentorship.mentee_id, access.mentorship.mentor_id}
+    # A coordinator who is one of the pair never reads a concern about it.
+    coordinators = [
+        c for c in scheme_coordinators(access.mentorship.scheme) if c.is_active and c.pk not in pair
+    ]
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -633,3 +633,25 @@ def test_the_pages_never_show_another_pairs_agreement(client, agreement_draft, o
         assert response.status_code == 404
         assert b"Grow into a team leader role." not in response.content
     assert client.post(url("agreement_sign", agreement_draft.mentorship)).status_code == 404
+
+
+def test_an_edit_posting_a_base_when_there_is_no_agreement_is_refused_kindly(
+    client, active_mentorship, mentee
+):
+    client.force_login(mentee)
+
+    response = client.post(
+        url("agreement_edit", active_mentorship),
+        {
+            "purpose": "P",
+            "success": "S",
+            "arranged_by": "mentee",
+            "base_number": "1",
+            "base_revision": "1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Open the agreement again" in visible_text(response)
+    assert not active_mentorship.agreement_versions.exists()
+    assert response.context["form"]["purpose"].value() == "P"

@@ -246,3 +246,73 @@ def test_every_pair_url_is_404_to_anyone_outside_the_pair(
                 f"{role} {response.request['REQUEST_METHOD']} {address}"
             )
             assert_no_marker(response, planted)
+
+
+# --- a coordinator who is one of the pair ---
+
+
+@pytest.fixture
+def mentor_coordinates(scheme, mentor):
+    """The mentor also coordinates the scheme: one person may hold both roles."""
+    from schemes.models import Membership, Role
+
+    Membership.objects.create(scheme=scheme, user=mentor, role=Role.COORDINATOR)
+    return mentor
+
+
+def test_a_coordinator_in_the_pair_never_reads_a_concern_about_it(
+    client,
+    mentor_coordinates,
+    coordinator,
+    mentee,
+    active_mentorship,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    from agreements.services.concerns import concern_raise
+
+    client.force_login(mentee)
+    form = client.get(reverse("agreements:concern_raise", args=[active_mentorship.pk]))
+    readers = form.content.decode().split("Who will read it")[1].split("will not see it")[0]
+    assert f"<strong>{coordinator.display_name}</strong>" in readers
+    assert f"<strong>{mentor_coordinates.display_name}</strong>" not in readers
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = concern_raise(
+            mentorship=active_mentorship, user=mentee, topic="fit", text="SECRET-7f3a"
+        )
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+
+    client.force_login(mentor_coordinates)
+    slug = active_mentorship.scheme.slug
+    assert client.get(reverse("agreements:concern", args=[slug, concern.pk])).status_code == 404
+    for name, args in (
+        ("agreements:concerns", [slug]),
+        ("agreements:scheme_pairs", [slug]),
+        ("agreements:scheme_pair", [slug, active_mentorship.pk]),
+        ("scheme", [slug]),
+    ):
+        page = client.get(reverse(name, args=args) + "?status=")
+        assert page.status_code == 200, name
+        assert "SECRET-7f3a" not in page.content.decode(), name
+    listing = client.get(reverse("agreements:concerns", args=[slug]) + "?status=").content.decode()
+    assert reverse("agreements:concern", args=[slug, concern.pk]) not in listing
+
+    client.force_login(coordinator)
+    assert client.get(reverse("agreements:concern", args=[slug, concern.pk])).status_code == 200
+
+
+def test_the_admin_never_lists_a_goals_title_or_a_targets_text(client, site_admin, target):
+    client.force_login(site_admin)
+    mentorship = target.goal.mentorship
+
+    page = client.get(reverse("admin:matching_mentorship_delete", args=[mentorship.pk]))
+
+    assert page.status_code == 200
+    assert target.goal.title not in page.content.decode()
+    assert target.what not in page.content.decode()
+
+
+def test_the_admin_cannot_add_a_stage_move_or_a_concern(client, site_admin):
+    client.force_login(site_admin)
+    for name in ("admin:agreements_stagemove_add", "admin:agreements_concern_add"):
+        assert client.post(reverse(name), {"reason": "x"}).status_code == 403, name

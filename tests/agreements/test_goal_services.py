@@ -172,3 +172,33 @@ def test_a_finished_mentorship_changes_nothing(target, mentee, change):
         _every_change(goal, target)[change](mentee)
     assert Goal.objects.count() == 1
     assert not ProgressEntry.objects.exists()
+
+
+def test_editing_a_stale_copy_of_a_goal_never_undoes_the_other_persons_sharing(
+    active_mentorship, mentee, mentor
+):
+    from agreements.services.goals import goal_share, goal_update
+
+    created = goal_create(mentorship=active_mentorship, user=mentee, data={"title": "Lead"})
+    goal_share(goal=created, user=mentee, shared=True)
+    stale = Goal.objects.get(pk=created.pk)
+    goal_share(goal=Goal.objects.get(pk=created.pk), user=mentor, shared=False)
+
+    goal_update(goal=stale, user=mentee, data={"title": "Lead a team"})
+
+    fresh = Goal.objects.get(pk=created.pk)
+    assert fresh.title == "Lead a team"
+    assert fresh.shared_with_coordinator is False
+
+
+def test_editing_a_stale_copy_of_a_target_never_reopens_it(target, mentee, mentor):
+    from agreements.services.goals import target_set_status, target_update
+
+    stale = Target.objects.get(pk=target.pk)
+    target_set_status(target=Target.objects.get(pk=target.pk), user=mentor, status="done")
+
+    target_update(target=stale, user=mentee, data={"what": "Chair it"})
+
+    fresh = Target.objects.get(pk=target.pk)
+    assert fresh.what == "Chair it"
+    assert fresh.status == Target.Status.DONE
