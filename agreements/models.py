@@ -354,6 +354,13 @@ class Concern(TimeStampedModel):
     def __str__(self):
         return f"Concern about mentorship {self.mentorship_id} ({self.get_status_display()})"
 
+    def record_fingerprint(self) -> str:
+        """A short hash of the coordinators' record (what was done, and the status): a
+        form posts the one it showed, so a save never silently replaces another
+        coordinator's newer record."""
+        text = f"{self.status}\n{self.action}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
 
 class PairSettings(models.Model):
     """A scheme's settings for its pairs' stages."""

@@ -84,6 +84,8 @@ class ConcernRespondForm(CleanTextMixin, forms.Form):
         required=False,
         help_text="Untick to open a resolved concern again.",
     )
+    # The record as the page showed it (``Concern.record_fingerprint``).
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -47,11 +47,24 @@ def concern_raise(*, mentorship: Mentorship, user: Any, topic: str, text: str) -
 
 
 @transaction.atomic
-def concern_respond(*, concern: Concern, coordinator: Any, action: str, resolve: bool) -> Concern:
+def concern_respond(
+    *, concern: Concern, coordinator: Any, action: str, resolve: bool, seen: str | None = None
+) -> Concern:
     """A coordinator records what they did about ``concern`` and, if ``resolve``, marks
-    it resolved (or open again when not)."""
+    it resolved (or open again when not). ``seen`` is the record's fingerprint on the
+    page they saved from: when another coordinator has changed the record since, nothing
+    is saved and the ValidationError says so."""
     if Role.COORDINATOR not in scheme_roles(coordinator, concern.mentorship.scheme):
         raise PermissionDenied("Only the scheme's coordinators respond to a concern.")
+    current = Concern.objects.select_for_update().get(pk=concern.pk)
+    if seen is not None and seen != current.record_fingerprint():
+        raise ValidationError(
+            {
+                "action": "Another coordinator changed this record since you opened the "
+                "page; its record is shown above. Your text is kept here: save again to "
+                "replace theirs."
+            }
+        )
     action = (action or "").strip()
     if resolve and not action:
         raise ValidationError({"action": "Say what was done before marking it resolved."})

@@ -169,9 +169,14 @@ def concern(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResponse
     """A concern's message, who raised it and about which pair, and the record of what
     was done about it, with "resolved"."""
     item = get_scheme_concern(access.scheme, pk, request.user)
+    conflict = False
     form = ConcernRespondForm(
         request.POST or None,
-        initial={"action": item.action, "resolved": item.status == Concern.Status.RESOLVED},
+        initial={
+            "action": item.action,
+            "resolved": item.status == Concern.Status.RESOLVED,
+            "seen": item.record_fingerprint(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         was_resolved = item.status == Concern.Status.RESOLVED
@@ -181,8 +186,17 @@ def concern(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResponse
                 coordinator=request.user,
                 action=form.cleaned_data["action"],
                 resolve=form.cleaned_data["resolved"],
+                seen=form.cleaned_data["seen"] or None,
             )
         except ValidationError as error:
+            fresh = get_scheme_concern(access.scheme, pk, request.user)
+            if fresh.record_fingerprint() != form.cleaned_data["seen"]:
+                # Saving again now deliberately replaces the record the page shows.
+                item, conflict = fresh, True
+                data = request.POST.copy()
+                data["seen"] = item.record_fingerprint()
+                form = ConcernRespondForm(data)
+                form.is_valid()
             add_service_error(form, error)
         else:
             if item.status == Concern.Status.RESOLVED:
@@ -207,6 +221,7 @@ def concern(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResponse
             ],
             "here": f"Concern about {_pair_name(item.mentorship)}",
             "form": form,
+            "conflict": conflict,
         },
     )
 

@@ -658,3 +658,36 @@ def test_a_pair_page_costs_the_same_queries_for_many_goals_ratings_and_concerns(
     with django_assert_max_num_queries(len(one)):
         response = client.get(address)
     assert visible_text(response).count("Rating (1 to 10)") == 3
+
+
+def test_a_record_changed_by_another_coordinator_meanwhile_is_never_replaced_silently(
+    client, coordinator, concern, scheme
+):
+    from schemes.models import Membership, Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(name="Kim Colleague")
+    Membership.objects.create(scheme=scheme, user=colleague, role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    seen = client.get(url("concern", pk=concern.pk)).context["form"]["seen"].value()
+    concern_respond(concern=concern, coordinator=colleague, action="Met them both.", resolve=True)
+
+    refused = client.post(
+        url("concern", pk=concern.pk), {"action": "Called the mentor.", "seen": seen}
+    )
+
+    assert refused.status_code == 200
+    text = visible_text(refused)
+    assert "Kim Colleague changed the record while you were writing" in text
+    assert "Met them both." in text
+    assert refused.context["form"]["action"].value() == "Called the mentor."
+    concern.refresh_from_db()
+    assert concern.action == "Met them both."
+
+    again = client.post(
+        url("concern", pk=concern.pk),
+        {"action": "Called the mentor.", "seen": refused.context["form"]["seen"].value()},
+    )
+    assert again.status_code == 302
+    concern.refresh_from_db()
+    assert (concern.action, concern.status) == ("Called the mentor.", Concern.Status.OPEN)
