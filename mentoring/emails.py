@@ -29,8 +29,14 @@ def render_text(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAlternatives:
-    """Build the message ``name`` for ``to`` without sending it."""
+# A file attached to an e-mail: its name, its content and its MIME type.
+Attachment = tuple[str, str | bytes, str]
+
+
+def render_email(
+    *, name: str, to: list[str], context: dict, attachments: list[Attachment] | None = None
+) -> EmailMultiAlternatives:
+    """Build the message ``name`` for ``to``, with ``attachments``, without sending it."""
     context = {"site_url": settings.SITE_URL, **context}
     rendered_subject = render_text(f"emails/{name}_subject.txt", context)
     # A header must be one line, whatever the template's whitespace.
@@ -42,6 +48,8 @@ def render_email(*, name: str, to: list[str], context: dict) -> EmailMultiAltern
         to=to,
     )
     message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message
 
 
@@ -79,14 +87,16 @@ def delivering(delivery: Delivery) -> Iterator[None]:
         _delivery.reset(token)
 
 
-def send_email(*, name: str, to: list[str], context: dict) -> None:
-    """Render and send the message ``name`` to ``to`` (unless the outbox row being
-    delivered has sent it already)."""
+def send_email(
+    *, name: str, to: list[str], context: dict, attachments: list[Attachment] | None = None
+) -> None:
+    """Render and send the message ``name`` to ``to``, with ``attachments`` (unless the
+    outbox row being delivered has sent it already)."""
     delivery = _delivery.get()
     key = f"{name}:{','.join(sorted(to))}"
     if delivery is not None and key in delivery.done:
         return
-    render_email(name=name, to=to, context=context).send()
+    render_email(name=name, to=to, context=context, attachments=attachments).send()
     if delivery is not None:
         delivery.done.add(key)
         delivery.record(key)

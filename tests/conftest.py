@@ -370,3 +370,51 @@ def scheme_with_pairs(active_mentorship, agreement_draft, target, concern, mente
     goal_share(goal=target.goal, user=mentee, shared=True)
     progress_record(goal=target.goal, user=mentee, rating=4, comment="A start.")
     return active_mentorship.scheme
+
+
+# --- the pair's sessions ---
+
+
+@pytest.fixture
+def planned_session(active_mentorship, mentee):
+    """A video session of the pair the day after tomorrow, planned by the mentee."""
+    from sessions.models import MentoringSession
+
+    return MentoringSession.objects.create(
+        mentorship=active_mentorship,
+        starts_at=timezone.now() + timedelta(days=2),
+        duration_minutes=60,
+        format="video",
+        place="https://meet.example.org/pair",
+        created_by=mentee,
+    )
+
+
+@pytest.fixture
+def held_session(active_mentorship, mentee):
+    """A session of the pair held yesterday, logged by the mentee, with no summary yet."""
+    from sessions.models import MentoringSession
+
+    return MentoringSession.objects.create(
+        mentorship=active_mentorship,
+        starts_at=timezone.now() - timedelta(hours=20),
+        duration_minutes=45,
+        format="in_person",
+        place="Room 2, Town Hall",
+        status="held",
+        created_by=mentee,
+    )
+
+
+@pytest.fixture
+def session_action(held_session):
+    """An open action of the mentee agreed at ``held_session``."""
+    from sessions.models import SessionAction
+
+    return SessionAction.objects.create(
+        session=held_session,
+        mentorship=held_session.mentorship,
+        owner="mentee",
+        text="Ask for the stand-up slot",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )

@@ -544,7 +544,7 @@ MATRIX = [
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
-PROJECT_NAMESPACES = {"schemes", "matching", "agreements"}
+PROJECT_NAMESPACES = {"schemes", "matching", "agreements", "sessions"}
 PROJECT_NAMES = {"home", "health"}
 
 

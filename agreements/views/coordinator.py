@@ -23,6 +23,7 @@ from agreements.forms.coordinator import (
     StageCorrectForm,
 )
 from agreements.models import Concern
+from agreements.panels import coordinator_panels
 from agreements.permissions import get_scheme_concern, get_scheme_pair
 from agreements.selectors import coordinator as selectors
 from agreements.selectors.stages import STAGES, stage_guide
@@ -86,6 +87,7 @@ def scheme_pair(request: HttpRequest, access: SchemeAccess, pk: int) -> HttpResp
             "guide": stage_guide(mentorship.stage),
             "moves": selectors.stage_history(mentorship),
             "is_active": mentorship.status == Mentorship.Status.ACTIVE,
+            "panels": coordinator_panels(mentorship, request.user),
         },
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.forms.pair import ConcernForm, StageAdvanceForm
+from agreements.panels import pair_panels
 from agreements.permissions import PairAccess, pair_view
 from agreements.selectors.pair import pair_overview
 from agreements.selectors.stages import STAGES, stage_guide
@@ -44,6 +45,7 @@ def pair_page(request: HttpRequest, access: PairAccess) -> HttpResponse:
     overview = pair_overview(access)
     active = mentorship.status == Mentorship.Status.ACTIVE
     move = PAIR_MOVES.get(mentorship.stage) if access.can_change else None
+    panels = pair_panels(access)
     return render(
         request,
         "agreements/pair.html",
@@ -56,6 +58,10 @@ def pair_page(request: HttpRequest, access: PairAccess) -> HttpResponse:
             "move": move,
             "completes": move is not None and move.to_stage == COMPLETED,
             "move_form": StageAdvanceForm(initial={"from_stage": mentorship.stage}),
+            "panels": panels,
+            # The steps of the higher apps' panels (sessions, evaluations) come first:
+            # they are the pair's most recent business.
+            "next_steps": [step for panel in panels for step in panel.steps] + overview.next_steps,
         },
     )
 

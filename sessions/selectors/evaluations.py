@@ -1,0 +1,15 @@
+"""PLACEHOLDER: replaced by the helper that owns this module."""
+
+from typing import Any
+
+from agreements.panels import Panel
+from agreements.permissions import PairAccess
+from matching.models import Mentorship
+
+
+def evaluations_pair_panel(access: PairAccess) -> Panel | None:
+    return None
+
+
+def evaluations_coordinator_panel(mentorship: Mentorship, reader: Any) -> Panel | None:
+    return None
