@@ -159,7 +159,6 @@ def test_an_after_reflection_for_a_planned_session_is_not_offered(client, planne
 
     assert "once the session has been held" in get.content.decode()
     assert f'action="{reflection_url(planned_session, "mentee_after")}"' not in get.content.decode()
-    )
     assert post.status_code == 200
     assert not Reflection.objects.exists()
 
