@@ -1,9 +1,8 @@
 """The pages of reflections, the pulse and the early check, and the panels they add to
 the pair's page and the coordinators' page of a pair."""
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
