@@ -514,3 +514,53 @@ def test_a_coordinator_in_the_pair_sees_no_early_check(active_mentorship, mentor
     from sessions.selectors.reflections import reflections_coordinator_panel
 
     assert reflections_coordinator_panel(active_mentorship, mentor) is None
+
+
+def test_the_pair_panel_reads_in_fixed_queries(active_mentorship, mentee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions.selectors.reflections import reflections_pair_panel
+
+    def count():
+        access = get_pair_for_user(mentee, active_mentorship.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            panel = reflections_pair_panel(access)
+        return len(ctx), panel
+
+    for day in range(2):
+        MentoringSession.objects.create(
+            mentorship=active_mentorship,
+            starts_at=timezone.now() - timedelta(days=day + 2),
+            duration_minutes=30,
+            format="phone",
+            status="held",
+        )
+    small, panel = count()
+    for day in range(30):
+        MentoringSession.objects.create(
+            mentorship=active_mentorship,
+            starts_at=timezone.now() - timedelta(days=day + 10),
+            duration_minutes=30,
+            format="phone",
+            status="held",
+        )
+    large, _ = count()
+
+    assert len(panel.steps) == 3
+    assert large == small <= 5
+
+
+def test_a_nul_in_an_answer_is_a_message_beside_it_and_nothing_is_saved(
+    client, held_session, mentee
+):
+    client.force_login(mentee)
+
+    response = client.post(
+        reflection_url(held_session, "mentee_after"), {"useful": "bad\x00text", "work_on": "Kept"}
+    )
+
+    assert response.status_code == 200
+    assert "Kept</textarea>" in response.content.decode()
+    assert "This contains a NUL character" in response.content.decode()
+    assert not Reflection.objects.exists()
