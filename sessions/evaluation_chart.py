@@ -76,7 +76,8 @@ def change_svg(changes: Sequence[AreaChange], *, title: str) -> SafeString:
         parts.append(
             format_html(
                 '<rect class="change-chart__key" x="{}" y="4" width="10" height="10" fill="{}"/>'
-                '<text class="change-chart__label" x="{}" y="13" font-size="{}" fill="{}">{}</text>',
+                '<text class="change-chart__label" x="{}" y="13" font-size="{}" fill="{}">'
+                "{}</text>",
                 x,
                 colour,
                 x + 14,
@@ -131,6 +132,6 @@ def change_svg(changes: Sequence[AreaChange], *, title: str) -> SafeString:
                     value,
                 )
             )
-    parts.append("</svg>")
+    parts.append(SafeString("</svg>"))
     # Every inserted text went through format_html, which escapes it.
     return mark_safe("".join(parts))  # noqa: S308

@@ -169,7 +169,9 @@ def evaluation_state(
     active = mentorship.status == Mentorship.Status.ACTIVE
 
     due_from: dict[str, date | None] = {Milestone.BASELINE: start, Milestone.END: None}
-    due_from[Milestone.MID] = start + timedelta(days=(end - start).days // 2) if start and end else None
+    due_from[Milestone.MID] = (
+        start + timedelta(days=(end - start).days // 2) if start and end else None
+    )
     follow_base = timezone.localdate(final_review.completed_at) if final_review else end
     due_from[Milestone.FOLLOW_UP] = (
         add_months(follow_base, settings.follow_up_months) if follow_base else None
@@ -300,21 +302,17 @@ def evaluations_pair_panel(access: PairAccess) -> Panel | None:
                 reverse("sessions:evaluation", kwargs={"pk": pk, "milestone": Milestone.BASELINE}),
             )
         )
-    if (
-        access.can_change
-        and mentorship.stage == Stage.WIND_UP
-        and state.final_review is None
-    ):
+    if access.can_change and mentorship.stage == Stage.WIND_UP and state.final_review is None:
         steps.append(
-            PanelStep("Write your final review", reverse("sessions:final_review", kwargs={"pk": pk}))
+            PanelStep(
+                "Write your final review", reverse("sessions:final_review", kwargs={"pk": pk})
+            )
         )
     if mentorship.stage == Stage.DISTANCE and state.status(Milestone.FOLLOW_UP).is_due:
         steps.append(
             PanelStep(
                 "Complete the follow-up",
-                reverse(
-                    "sessions:evaluation", kwargs={"pk": pk, "milestone": Milestone.FOLLOW_UP}
-                ),
+                reverse("sessions:evaluation", kwargs={"pk": pk, "milestone": Milestone.FOLLOW_UP}),
             )
         )
     return Panel(

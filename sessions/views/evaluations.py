@@ -32,9 +32,7 @@ def evaluation_list(request: HttpRequest, access: PairAccess) -> HttpResponse:
     mentorship = access.mentorship
     state = evaluation_state(mentorship, access.role)
     changes = (
-        area_changes(state, mentorship.scheme.development_areas)
-        if access.role == "mentee"
-        else []
+        area_changes(state, mentorship.scheme.development_areas) if access.role == "mentee" else []
     )
     has_later = any(c.latest is not None for c in changes)
     return render(
@@ -107,22 +105,14 @@ def evaluation(request: HttpRequest, access: PairAccess, milestone: str) -> Http
 def final_review(request: HttpRequest, access: PairAccess) -> HttpResponse:
     """The wind-up's review: written once by either of the pair, then read-only."""
     mentorship = access.mentorship
-    review = (
-        FinalReview.objects.filter(mentorship=mentorship).select_related("written_by").first()
-    )
-    open_now = (
-        review is None
-        and access.can_change
-        and mentorship.stage == Mentorship.Stage.WIND_UP
-    )
+    review = FinalReview.objects.filter(mentorship=mentorship).select_related("written_by").first()
+    open_now = review is None and access.can_change and mentorship.stage == Mentorship.Stage.WIND_UP
     form = None
     if open_now:
         form = FinalReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                final_review_complete(
-                    mentorship=mentorship, user=request.user, **form.cleaned_data
-                )
+                final_review_complete(mentorship=mentorship, user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
