@@ -362,3 +362,11 @@ def test_the_scheme_hub_links_the_session_settings(client, scheme, coordinator):
     assert reverse("sessions:session_settings", kwargs={"slug": scheme.slug}) in (
         response.content.decode()
     )
+
+
+def test_an_empty_post_shows_every_message(client, active_mentorship, mentee):
+    client.force_login(mentee)
+    response = client.post(_url("evaluation", active_mentorship, "baseline"), {})
+    assert response.status_code == 200
+    assert "Rate yourself on “Confidence” from 1 to 5." in visible_text(response)
+    assert not Evaluation.objects.exists()
