@@ -47,6 +47,9 @@ EMAIL_EVENTS = ("planned", "changed", "cancelled")
 PAST_PLAN = "A session in the past can be logged as held instead."
 FUTURE_LOG = "A session not held yet can be planned instead."
 Status = MentoringSession.Status
+# ``created_by`` is emptied when its author's account is removed (the model allows
+# null but not blank): a later change to the session must not trip on it.
+KEEP_AS_IS = ["created_by"]
 
 
 def _role(mentorship: Mentorship, user: Any) -> str:
@@ -177,7 +180,7 @@ def session_reschedule(
     for name, value in _when(starts_at, duration_minutes, format, place).items():
         setattr(locked, name, value)
     locked.sequence += 1
-    locked.full_clean()
+    locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()
     _email(locked, "changed")
     return locked
@@ -198,7 +201,7 @@ def session_cancel(*, session: MentoringSession, user: Any, reason: str) -> Ment
     locked.cancelled_at = timezone.now()
     locked.cancel_reason = reason
     locked.sequence += 1
-    locked.full_clean()
+    locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()
     _email(locked, "cancelled")
     return locked
@@ -215,7 +218,7 @@ def session_mark(*, session: MentoringSession, user: Any, status: str) -> Mentor
     if status == Status.HELD and locked.starts_at > timezone.now():
         raise ValidationError("A session can be marked held once its start has passed.")
     locked.status = status
-    locked.full_clean()
+    locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()
     if status == Status.HELD:
         _first_held(locked.mentorship, user)
@@ -241,7 +244,7 @@ def session_agenda_save(
         for key in AGENDA_KEYS
         if isinstance(text := agenda.get(key, ""), str) and text.strip()
     }
-    locked.full_clean()
+    locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()
     return locked
 
@@ -301,7 +304,7 @@ def session_summary_save(
     built = [_action(locked.mentorship, locked, row) for row in actions or []]
     locked.summary = summary
     locked.summary_by = user
-    locked.full_clean()
+    locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()
     SessionAction.objects.bulk_create(built)
     return locked
