@@ -198,14 +198,20 @@ def sessions_coordinator_panel(mentorship: Mentorship, reader: Any) -> Panel | N
     """The "Sessions" section of the coordinators' page of a pair: counts, hours, the
     last held date, and dates, lengths and status only."""
     zone = scheme_time_zone(mentorship.scheme)
-    rows = list(
-        MentoringSession.objects.filter(mentorship=mentorship)
-        .order_by("-starts_at", "-pk")
-        .values("starts_at", "duration_minutes", "status")[:COORDINATOR_SESSIONS]
-    )
     labels = dict(Status.choices)
-    for row in rows:
-        row["status_label"] = labels.get(row["status"], row["status"])
+    rows = [
+        {
+            "starts_at": starts_at,
+            "duration_minutes": duration_minutes,
+            "status": status,
+            "status_label": labels.get(status, status),
+        }
+        for starts_at, duration_minutes, status in MentoringSession.objects.filter(
+            mentorship=mentorship
+        )
+        .order_by("-starts_at", "-pk")
+        .values_list("starts_at", "duration_minutes", "status")[:COORDINATOR_SESSIONS]
+    ]
     return Panel(
         template="sessions/sessions/_coordinator_panel.html",
         context={

@@ -328,7 +328,7 @@ def action_set_done(*, action: SessionAction, user: Any, done: bool) -> SessionA
 def session_email_send(*, session_id: int, event: str) -> int:
     """E-mail both people of the session's pair that it is planned, changed or
     cancelled, with the calendar file. Returns the number sent; nothing when the
-    session is gone or the event unknown."""
+    session is gone, the event unknown, or a plan or change no longer stands."""
     session = (
         MentoringSession.objects.select_related(
             "mentorship__scheme",
@@ -341,6 +341,9 @@ def session_email_send(*, session_id: int, event: str) -> int:
         .first()
     )
     if session is None or event not in EMAIL_EVENTS:
+        return 0
+    # Rebuilt when sent: a plan or a change since cancelled or held is not announced.
+    if event != "cancelled" and session.status != Status.PLANNED:
         return 0
     mentorship = session.mentorship
     zone = scheme_time_zone(mentorship.scheme)

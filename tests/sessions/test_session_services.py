@@ -342,3 +342,12 @@ def test_a_reschedule_emails_the_same_uid_with_a_higher_sequence(
 def test_the_email_of_a_session_gone_sends_nothing(mailoutbox):
     assert services.session_email_send(session_id=999999, event="planned") == 0
     assert mailoutbox == []
+
+
+def test_a_plan_cancelled_before_its_email_went_is_not_announced(
+    planned_session, mentee, mailoutbox
+):
+    services.session_cancel(session=planned_session, user=mentee, reason="Ill")
+    assert services.session_email_send(session_id=planned_session.pk, event="planned") == 0
+    assert services.session_email_send(session_id=planned_session.pk, event="cancelled") == 2
+    assert len(mailoutbox) == 2
