@@ -81,8 +81,7 @@ class EvaluationForm(CleanTextMixin, forms.Form):
                 required=False,
                 max_length=COMMENTS_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 4}),
-                help_text="Seen by you only: the coordinators see ratings in aggregate, "
-                "never your words.",
+                help_text="Seen by you only: the coordinators never read your answers.",
             )
 
     @property

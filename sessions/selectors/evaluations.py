@@ -324,7 +324,7 @@ def evaluations_pair_panel(access: PairAccess) -> Panel | None:
 
 def evaluations_coordinator_panel(mentorship: Mentorship, reader: Any) -> Panel | None:
     """The coordinators' page of a pair: which milestones each person completed and
-    when. Never a rating or a comment (the reports show ratings in aggregate only)."""
+    when. Never a rating or a comment."""
     rows = Evaluation.objects.filter(mentorship=mentorship).values_list(
         "role", "milestone", "completed_at"
     )
