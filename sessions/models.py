@@ -4,9 +4,9 @@ for themselves; a pulse after each session; the early "is this pairing working?"
 evaluations at the milestones; and the final review of the wind-up.
 
 Everything a pair writes here is theirs: agendas, summaries and actions are seen by the
-pair only, a reflection by its author only until they share it. Coordinators and HR see
-that a session was held, when and for how long, and evaluation ratings only in
-aggregate.
+pair only, a reflection by its author only until they share it. Coordinators see that a
+session was held, when and for how long, and which evaluations were given, never the
+ratings or the words.
 """
 
 import uuid
