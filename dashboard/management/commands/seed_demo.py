@@ -3,8 +3,10 @@
 Safe to run again: it updates what exists and creates what is missing, and resets the
 demo passwords to the ones it prints. The demo scheme gets its settings, two questions
 of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
-people every time, then, once, its matching (``matching.demo``) and its pairs' work:
-agreements, goals, progress, stages and a concern (``agreements.demo``).
+people every time, then, once, its matching (``matching.demo``), its pairs' work:
+agreements, goals, progress, stages and a concern (``agreements.demo``), and their
+meetings: sessions, reflections, pulses, evaluations and final reviews
+(``sessions.demo``).
 
 ``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
 scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
@@ -43,6 +45,7 @@ from schemes.services.schemes import (
     scheme_open_link_enable,
     scheme_update,
 )
+from sessions.demo import seed_sessions
 from sessions.demo_scale import pairs_at_work
 
 DEMO_PASSWORD = "mentoring-demo"
@@ -241,6 +244,11 @@ class Command(BaseCommand):
             demo_mentor=people["mentor@example.org"],
         )
         seed_agreements(
+            scheme=scheme,
+            demo_mentee=people["mentee@example.org"],
+            demo_mentor=people["mentor@example.org"],
+        )
+        seed_sessions(
             scheme=scheme,
             demo_mentee=people["mentee@example.org"],
             demo_mentor=people["mentor@example.org"],
