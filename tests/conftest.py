@@ -418,3 +418,81 @@ def session_action(held_session):
         text="Ask for the stand-up slot",
         due_on=timezone.localdate() + timedelta(days=10),
     )
+
+
+# --- the pair's evaluations ---
+
+
+def evaluation_answers(mentorship, role, milestone, rating=3):
+    """Answers to every question ``role`` is asked at ``milestone``, each ``rating``."""
+    from sessions.selectors.evaluations import questions_for
+    from sessions.selectors.settings import session_settings_for
+
+    questions = questions_for(
+        milestone,
+        role,
+        development_areas=mentorship.scheme.development_areas,
+        settings=session_settings_for(mentorship.scheme),
+    )
+    answers = {
+        "area_ratings": dict.fromkeys(questions.areas, rating),
+        "relationship_ratings": dict.fromkeys(questions.relationship, rating),
+    }
+    if questions.relationship:
+        answers.update(scheme_rating=rating, would_recommend=True, comments="Good scheme.")
+    return answers
+
+
+@pytest.fixture
+def baseline_evaluation(active_mentorship, mentee):
+    """The mentee's baseline evaluation: 2 out of 5 on every development area."""
+    from sessions.services.evaluations import evaluation_complete
+
+    return evaluation_complete(
+        mentorship=active_mentorship,
+        user=mentee,
+        milestone="baseline",
+        **evaluation_answers(active_mentorship, "mentee", "baseline", rating=2),
+    )
+
+
+@pytest.fixture
+def wind_up_pair(active_mentorship):
+    """``active_mentorship`` moved to the wind-up stage."""
+    Mentorship.objects.filter(pk=active_mentorship.pk).update(stage=Mentorship.Stage.WIND_UP)
+    active_mentorship.refresh_from_db()
+    return active_mentorship
+
+
+@pytest.fixture
+def end_evaluations(baseline_evaluation, wind_up_pair, mentee, mentor):
+    """In the wind-up stage, the mentee's end evaluation (4 out of 5 everywhere) and
+    the mentor's (5 out of 5): the mentee's change since baseline is +2 per area."""
+    from sessions.services.evaluations import evaluation_complete
+
+    return [
+        evaluation_complete(
+            mentorship=wind_up_pair,
+            user=user,
+            milestone="end",
+            **evaluation_answers(wind_up_pair, role, "end", rating=rating),
+        )
+        for user, role, rating in ((mentee, "mentee", 4), (mentor, "mentor", 5))
+    ]
+
+
+@pytest.fixture
+def final_review(wind_up_pair, mentee):
+    """The pair's final review, written by the mentee: the pair is now in distance."""
+    from sessions.services.evaluations import final_review_complete
+
+    review = final_review_complete(
+        mentorship=wind_up_pair,
+        user=mentee,
+        targets_met="Chaired the stand-up twice.",
+        enjoyed="The honest talks.",
+        difficult="Finding the time.",
+        marking_end="Coffee in June.",
+    )
+    wind_up_pair.refresh_from_db()
+    return review
