@@ -153,7 +153,7 @@ def pairs_at_work(*, scheme: Scheme, pairs: int, seed: int) -> Counter:
     ):
         if mentee == mentor:
             continue
-        ending, days = STORIES[(mentee_app + n) % len(STORIES)]
+        ending, days = STORIES[(len(taken) + n) % len(STORIES)]
         rng = random.Random(f"{seed}-{mentee_app}")  # noqa: S311  (made-up data)
         start = now - timedelta(days=days + rng.randint(0, 6), hours=rng.randint(0, 8))
         mentorship = Mentorship(
