@@ -440,7 +440,7 @@ BASELINE_RISE = {  # baseline, end, follow-up for the first areas the mentee rat
 # Each pair's mentee starts a little differently: added to the baseline (1-5 kept).
 PAIR_SHIFT = {"ours": 0, Stage.WIND_UP: 1, Stage.DISTANCE: -1, StageMove.COMPLETED: 0}
 
-EVALUATION_COMMENTS = {
+EVALUATION_COMMENTS: dict[tuple[str, str], str] = {
     (Milestone.MID, "mentee"): "Having a mentor outside my own service has been the best "
     "part: I can say things I would not say to my manager.",
     (Milestone.MID, "mentor"): "We had a slow start but have found a rhythm.",
@@ -619,7 +619,8 @@ def _evaluate(mentorship: Mentorship, milestone: str, when: datetime, shift: int
     a day later or, at the follow-up, before the mentee's completes the mentorship)."""
     people = _people(mentorship)
     statements = session_settings_for(mentorship.scheme).relationship_items
-    index = {Milestone.BASELINE: 0, Milestone.END: 1, Milestone.FOLLOW_UP: 2}.get(milestone)
+    areas_at: dict[str, int] = {Milestone.BASELINE: 0, Milestone.END: 1, Milestone.FOLLOW_UP: 2}
+    index = areas_at.get(milestone)
     roles = ["mentee"] if milestone == Milestone.BASELINE else ["mentee", "mentor"]
     if milestone == Milestone.FOLLOW_UP:
         roles.reverse()

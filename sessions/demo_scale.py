@@ -266,7 +266,7 @@ def _history(pair: _Pair, now: datetime, rows: dict[str, list[Any]]) -> list[Men
         # The mentee's follow-up, three months after the final review, completes it.
         review_at + timedelta(days=95, hours=2),
     ]
-    stage = Stage.INITIATION
+    stage: str = Stage.INITIATION
     for index, when in enumerate(moments[:reached], start=1):
         move = _move(pair, order[index], when, by_pair=index in (1, 3))
         move.from_stage = stage
