@@ -163,6 +163,49 @@ PAGES = [
         {"pk": "@active_mentorship", "goal": "@goal", "target": "@target"},
         200,
     ),
+    # --- sessions: sessions ---
+    ("mentee", "sessions:session_list", {"pk": "@active_mentorship"}, 200),
+    ("mentor", "sessions:session_list", {"pk": "@held_session.mentorship_id"}, 200),
+    ("mentee", "sessions:session_plan", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "sessions:session_log", {"pk": "@active_mentorship"}, 200),
+    (
+        "mentee",
+        "sessions:session",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    ("mentor", "sessions:session", {"pk": "@active_mentorship", "session": "@held_session"}, 200),
+    (
+        "mentee",
+        "sessions:session",
+        {"pk": "@active_mentorship", "session": "@session_action.session_id"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:session_edit",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentor",
+        "sessions:session_cancel",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:session_agenda",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentor",
+        "sessions:session_summary",
+        {"pk": "@active_mentorship", "session": "@held_session"},
+        200,
+    ),
+    ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
 ]
 
 

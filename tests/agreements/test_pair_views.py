@@ -270,7 +270,9 @@ def test_the_page_query_count_does_not_grow_with_goals_targets_and_moves(
 
     client.force_login(mentee)
     add_goal(1)
-    with django_assert_max_num_queries(14) as few:
+    # The page's own reads, and the sessions panel's (a fixed number: see
+    # tests/sessions/test_session_views.py).
+    with django_assert_max_num_queries(20) as few:
         assert client.get(_pair_url(active_mentorship)).status_code == 200
     add_goal(2)
     add_goal(3)

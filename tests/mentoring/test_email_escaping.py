@@ -1,6 +1,7 @@
 """Every e-mail the product sends reads as typed in its plain-text part ("O'Brien & Co")
 and is escaped in its HTML part."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from mentoring.services import user_welcome_email_send
 from schemes.models import Application
 from schemes.services.applications import application_email_send
 from schemes.services.invitations import invitation_email_send
+from sessions.models import MentoringSession
+from sessions.services.sessions import session_email_send
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +111,26 @@ def send_each(mentorship, invitation) -> dict[str, list]:
             f"match_{event}",
             lambda event=event: mentorship_email_send(mentorship_id=mentorship.pk, event=event),
         )
+    # The session e-mails, their place and reason written awkwardly too.
+    session = MentoringSession.objects.create(
+        mentorship=mentorship,
+        starts_at=now + timedelta(days=2),
+        duration_minutes=60,
+        format="in_person",
+        place=NOTE,
+        created_by=mentorship.mentee,
+    )
+    for event in ("planned", "changed"):
+        collect(
+            f"session_{event}",
+            lambda event=event: session_email_send(session_id=session.pk, event=event),
+        )
+    MentoringSession.objects.filter(pk=session.pk).update(
+        status="cancelled", cancelled_by=mentorship.mentor, cancelled_at=now, cancel_reason=NOTE
+    )
+    collect(
+        "session_cancelled", lambda: session_email_send(session_id=session.pk, event="cancelled")
+    )
     return sent
 
 
