@@ -206,6 +206,38 @@ PAGES = [
         200,
     ),
     ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
+    # --- sessions: reflections ---
+    (
+        "mentee",
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@held_session", "kind": "mentee_after"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@planned_session", "kind": "mentee_before"},
+        200,
+    ),
+    (
+        "mentor",
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@reflections_shared", "kind": "mentor_checklist"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@planned_session", "kind": "mentee_after"},
+        200,
+    ),
+    ("mentee", "sessions:pairing_check", {"pk": "@active_mentorship"}, 200),
+    ("mentor", "sessions:pairing_check", {"pk": "@pairing_no"}, 200),
+    # The pages the panels join: the steps and the early check on the pair's page, the
+    # early check and the average pulse on the coordinators'.
+    ("mentor", "agreements:pair", {"pk": "@pairing_no"}, 200),
+    ("mentee", "agreements:pair", {"pk": "@pairing_no"}, 200),
+    ("coordinator", "agreements:scheme_pair", {"slug": "council", "pk": "@pairing_no"}, 200),
 ]
 
 
@@ -237,6 +269,38 @@ def agreement_in_force_and_draft(agreement_draft, mentee, mentor):
         content_hash=draft.content_hash,
     )
     return draft
+
+
+@pytest.fixture
+def reflections_shared(held_session, mentee, mentor):
+    """Both have written on the held session and shared it: the mentor's checklist
+    page shows its form and the mentee's shared reflection."""
+    from sessions.services.reflections import reflection_save
+
+    reflection_save(
+        session=held_session,
+        user=mentee,
+        kind="mentee_after",
+        answers={"useful": "The role play", "focus_more": "Budgets"},
+        shared=True,
+    )
+    reflection_save(
+        session=held_session,
+        user=mentor,
+        kind="mentor_checklist",
+        answers={"rapport": "yes", "note": "A good start"},
+        shared=False,
+    )
+    return held_session
+
+
+@pytest.fixture
+def pairing_no(held_session, mentor):
+    """The mentor answered "no" after the first session: the page offers the ending."""
+    from sessions.services.reflections import pairing_check_answer
+
+    pairing_check_answer(mentorship=held_session.mentorship, user=mentor, working=False)
+    return held_session.mentorship
 
 
 @pytest.mark.django_db

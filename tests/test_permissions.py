@@ -598,6 +598,45 @@ MATRIX = [
             ("sessions:action_status", {"pk": "@active_mentorship", "action": 999999}, 405),
         ]
     ],
+    # --- sessions: reflections ---
+    # Each person's own: the pair only, and a kind the viewer does not write is 404.
+    (
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@held_session", "kind": "mentee_after"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
+    (
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@held_session", "kind": "mentor_checklist"},
+        {"anonymous": LOGIN, "mentor": 200, "*": 404},
+    ),
+    (
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@planned_session", "kind": "mentee_before"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
+    (
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": "@held_session", "kind": "no-such-kind"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "sessions:reflection",
+        {"pk": "@active_mentorship", "session": 999999, "kind": "mentee_after"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    # POST only: the pair is resolved first, so only the pair learns the method.
+    (
+        "sessions:pulse",
+        {"pk": "@active_mentorship", "session": "@held_session"},
+        {"anonymous": LOGIN, "mentee": 405, "mentor": 405, "*": 404},
+    ),
+    (
+        "sessions:pairing_check",
+        {"pk": "@active_mentorship"},
+        {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
+    ),
+    ("sessions:pairing_check", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -18,7 +18,8 @@ from mentoring.services import user_welcome_email_send
 from schemes.models import Application
 from schemes.services.applications import application_email_send
 from schemes.services.invitations import invitation_email_send
-from sessions.models import MentoringSession
+from sessions.models import MentoringSession, PairingCheck
+from sessions.services.reflections import pairing_check_email_send
 from sessions.services.sessions import session_email_send
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,14 @@ def send_each(mentorship, invitation) -> dict[str, list]:
         mentorship=mentorship, raised_by=mentorship.mentee, role="mentee", topic="fit", text=NOTE
     )
     collect("concern_raised", lambda: concern_email_send(concern_id=concern.pk))
+    check = PairingCheck.objects.create(
+        mentorship=mentorship,
+        author=mentorship.mentor,
+        role="mentor",
+        working=False,
+        answered_at=timezone.now(),
+    )
+    collect("pairing_check", lambda: pairing_check_email_send(check_id=check.pk))
     now = timezone.now()
     # Each event of the mentorship, in the state its e-mail is due in.
     events = [
