@@ -496,3 +496,9 @@ def final_review(wind_up_pair, mentee):
     )
     wind_up_pair.refresh_from_db()
     return review
+
+
+@pytest.fixture
+def evaluated_pair(end_evaluations):
+    """The mentorship of ``end_evaluations``: a baseline and both end evaluations."""
+    return end_evaluations[0].mentorship

@@ -238,6 +238,21 @@ PAGES = [
     ("mentor", "agreements:pair", {"pk": "@pairing_no"}, 200),
     ("mentee", "agreements:pair", {"pk": "@pairing_no"}, 200),
     ("coordinator", "agreements:scheme_pair", {"slug": "council", "pk": "@pairing_no"}, 200),
+    # --- sessions: evaluations ---
+    ("mentee", "sessions:evaluations", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "sessions:evaluations", {"pk": "@evaluated_pair"}, 200),
+    ("mentor", "sessions:evaluations", {"pk": "@evaluated_pair"}, 200),
+    ("mentee", "sessions:evaluation", {"pk": "@active_mentorship", "milestone": "baseline"}, 200),
+    ("mentor", "sessions:evaluation", {"pk": "@active_mentorship", "milestone": "baseline"}, 200),
+    ("mentor", "sessions:evaluation", {"pk": "@active_mentorship", "milestone": "mid"}, 200),
+    ("mentee", "sessions:evaluation", {"pk": "@wind_up_pair", "milestone": "end"}, 200),
+    ("mentee", "sessions:evaluation", {"pk": "@evaluated_pair", "milestone": "end"}, 200),
+    ("mentor", "sessions:evaluation", {"pk": "@evaluated_pair", "milestone": "end"}, 200),
+    ("mentee", "sessions:final_review", {"pk": "@wind_up_pair"}, 200),
+    ("mentor", "sessions:final_review", {"pk": "@final_review.mentorship_id"}, 200),
+    ("mentee", "sessions:final_review", {"pk": "@active_mentorship"}, 200),
+    ("coordinator", "sessions:session_settings", {"slug": "council"}, 200),
+    ("coordinator", "agreements:scheme_pair", {"slug": "council", "pk": "@evaluated_pair"}, 200),
 ]
 
 

@@ -637,6 +637,35 @@ MATRIX = [
         {"anonymous": LOGIN, "mentee": 200, "mentor": 200, "*": 404},
     ),
     ("sessions:pairing_check", {"pk": "@mentorship"}, {"anonymous": LOGIN, "*": 404}),
+    # --- sessions: evaluations ---
+    # The pair only: their coordinators, HR and admins get 404 like anyone else.
+    *[
+        (name, kwargs, {"anonymous": LOGIN, "mentee": status, "mentor": status, "*": 404})
+        for name, kwargs, status in [
+            ("sessions:evaluations", {"pk": "@active_mentorship"}, 200),
+            ("sessions:evaluations", {"pk": "@evaluated_pair"}, 200),
+            ("sessions:evaluation", {"pk": "@active_mentorship", "milestone": "baseline"}, 200),
+            ("sessions:evaluation", {"pk": "@active_mentorship", "milestone": "mid"}, 200),
+            ("sessions:evaluation", {"pk": "@wind_up_pair", "milestone": "end"}, 200),
+            ("sessions:evaluation", {"pk": "@active_mentorship", "milestone": "later"}, 404),
+            ("sessions:final_review", {"pk": "@wind_up_pair"}, 200),
+            ("sessions:final_review", {"pk": "@final_review.mentorship_id"}, 200),
+            # A proposed mentorship has no pair's space yet.
+            ("sessions:evaluations", {"pk": "@mentorship"}, 404),
+            ("sessions:final_review", {"pk": 999999}, 404),
+        ]
+    ],
+    (
+        "sessions:session_settings",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "sessions:session_settings",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    ("sessions:session_settings", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

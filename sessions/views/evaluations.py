@@ -79,7 +79,9 @@ def evaluation(request: HttpRequest, access: PairAccess, milestone: str) -> Http
         "finished": mentorship.status != Mentorship.Status.ACTIVE,
     }
     if status.is_due:
-        form = EvaluationForm(request.POST or None, questions=questions)
+        form = EvaluationForm(
+            request.POST if request.method == "POST" else None, questions=questions
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 evaluation_complete(
@@ -109,7 +111,7 @@ def final_review(request: HttpRequest, access: PairAccess) -> HttpResponse:
     open_now = review is None and access.can_change and mentorship.stage == Mentorship.Stage.WIND_UP
     form = None
     if open_now:
-        form = FinalReviewForm(request.POST or None)
+        form = FinalReviewForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 final_review_complete(mentorship=mentorship, user=request.user, **form.cleaned_data)

@@ -21,7 +21,7 @@ def session_settings(request: HttpRequest, access: SchemeAccess) -> HttpResponse
     scheme = access.scheme
     current = session_settings_for(scheme)
     form = SessionSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "time_zone": current.time_zone,
             "follow_up_months": current.follow_up_months,

@@ -287,9 +287,7 @@ def test_the_final_review_moves_the_pair_from_wind_up_to_distance(final_review, 
 
 def test_the_final_review_is_written_once(final_review, mentor):
     with pytest.raises(ValidationError, match="once"):
-        final_review_complete(
-            mentorship=final_review.mentorship, user=mentor, targets_met="Again"
-        )
+        final_review_complete(mentorship=final_review.mentorship, user=mentor, targets_met="Again")
     assert FinalReview.objects.count() == 1
 
 
