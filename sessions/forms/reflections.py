@@ -60,7 +60,7 @@ class ReflectionForm(CleanTextMixin, forms.Form):
         return {key: self.cleaned_data.get(key) or "" for key in self.questions.keys}
 
 
-class PulseForm(forms.Form):
+class PulseForm(CleanTextMixin, forms.Form):
     """How useful the session was, 1 to 4."""
 
     usefulness = forms.TypedChoiceField(
@@ -75,7 +75,7 @@ class PulseForm(forms.Form):
     )
 
 
-class PairingCheckForm(forms.Form):
+class PairingCheckForm(CleanTextMixin, forms.Form):
     """Yes or no: is this pairing working?"""
 
     working = forms.TypedChoiceField(
