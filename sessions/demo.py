@@ -423,6 +423,14 @@ YEAR_MEETINGS = [
     ),
 ]
 
+# What the other mentees found useful, in the reflections they wrote every third meeting.
+USEFUL = (
+    "Having an hour to think out loud, away from the team.",
+    "A question I had not asked myself: what would I do if nobody stopped me?",
+    "Hearing how my mentor handled the same thing in their first year.",
+    "Leaving with one clear next step instead of a list.",
+)
+
 BASELINE_RISE = {  # baseline, end, follow-up for the first areas the mentee rates
     "Performance in my role": (3, 4, 4),
     "Sense of direction and focus": (2, 4, 4),
@@ -513,6 +521,13 @@ def _on(mentorship: Mentorship, when: datetime) -> Iterator[None]:
     PairingCheck.objects.filter(**pair, answered_at__gte=since).update(answered_at=when)
     StageMove.objects.filter(**pair, moved_at__gte=since).update(moved_at=when)
     Mentorship.objects.filter(pk=mentorship.pk, ended_at__gte=since).update(ended_at=when)
+
+
+def _start(mentorship: Mentorship) -> datetime:
+    """When the pair started (only started pairs have a story here)."""
+    if mentorship.started_at is None:
+        raise ValueError(f"Mentorship {mentorship.pk} has not started.")
+    return mentorship.started_at
 
 
 def _people(mentorship: Mentorship) -> dict[str, Any]:
@@ -655,8 +670,7 @@ def _evaluate(mentorship: Mentorship, milestone: str, when: datetime, shift: int
 def _our_story(mentorship: Mentorship) -> None:
     """The demo mentee and mentor: six meetings, one cancelled, the next planned."""
     people = _people(mentorship)
-    start = mentorship.started_at
-    assert start is not None  # noqa: S101  (agreements.demo started it)
+    start = _start(mentorship)
     goals = list(Goal.objects.filter(mentorship=mentorship).order_by("pk"))
     targets = list(Target.objects.filter(goal__mentorship=mentorship).order_by("pk"))
     links: dict[str, Any] = {}
@@ -695,8 +709,7 @@ def _our_story(mentorship: Mentorship) -> None:
 def _starting_story(mentorship: Mentorship) -> None:
     """Just started: the baseline given and the first meeting in the diary."""
     people = _people(mentorship)
-    start = mentorship.started_at
-    assert start is not None  # noqa: S101
+    start = _start(mentorship)
     _evaluate(mentorship, Milestone.BASELINE, _at(start, 2, 16), 0)
     session = session_plan(
         mentorship=mentorship,
@@ -716,8 +729,7 @@ def _starting_story(mentorship: Mentorship) -> None:
 def _cancelled_story(mentorship: Mentorship) -> None:
     """Goal setting: the baseline given, then two meetings cancelled by the mentor at
     short notice (the mentee's concern is about them)."""
-    start = mentorship.started_at
-    assert start is not None  # noqa: S101
+    start = _start(mentorship)
     _evaluate(mentorship, Milestone.BASELINE, _at(start, 4, 12), 1)
     days_in = (timezone.now() - start).days
     for day, reason in (
@@ -760,8 +772,7 @@ def _year_story(mentorship: Mentorship, ending: str) -> None:
     """A year of monthly meetings, the evaluations, and as far as ``ending`` reaches the
     final review and the follow-up."""
     people = _people(mentorship)
-    start = mentorship.started_at
-    assert start is not None  # noqa: S101
+    start = _start(mentorship)
     shift = PAIR_SHIFT[ending]
     moves = _moves_after(mentorship, Stage.WIND_UP) if ending != Stage.WIND_UP else {}
     wind_up = StageMove.objects.get(mentorship=mentorship, to_stage=Stage.WIND_UP).moved_at
@@ -781,7 +792,7 @@ def _year_story(mentorship: Mentorship, ending: str) -> None:
                 summary_by="mentor" if n % 3 == 2 else "mentee",
                 actions=[Action("mentee", action, 21, done=n < len(YEAR_MEETINGS) - 1)],
                 pulses=(3 + (n % 3 != 1), 3 + (n % 2)),
-                reflections={Kind.MENTEE_AFTER: ({"useful": summary}, n % 2 == 0)}
+                reflections={Kind.MENTEE_AFTER: ({"useful": USEFUL[n // 3]}, n % 2 == 0)}
                 if n % 3 == 0
                 else {},
                 cancelled_by="mentee" if cancelled else "",
