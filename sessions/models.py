@@ -87,7 +87,7 @@ class MentoringSession(TimeStampedModel):
     place = models.CharField("place or meeting link", max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -354,7 +354,7 @@ class FinalReview(TimeStampedModel):
     difficult = models.TextField("what was difficult", blank=True)
     marking_end = models.TextField("how we mark the ending", blank=True)
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     completed_at = models.DateTimeField()
 

@@ -163,49 +163,6 @@ PAGES = [
         {"pk": "@active_mentorship", "goal": "@goal", "target": "@target"},
         200,
     ),
-    # --- sessions: sessions ---
-    ("mentee", "sessions:session_list", {"pk": "@active_mentorship"}, 200),
-    ("mentor", "sessions:session_list", {"pk": "@held_session.mentorship_id"}, 200),
-    ("mentee", "sessions:session_plan", {"pk": "@active_mentorship"}, 200),
-    ("mentee", "sessions:session_log", {"pk": "@active_mentorship"}, 200),
-    (
-        "mentee",
-        "sessions:session",
-        {"pk": "@active_mentorship", "session": "@planned_session"},
-        200,
-    ),
-    ("mentor", "sessions:session", {"pk": "@active_mentorship", "session": "@held_session"}, 200),
-    (
-        "mentee",
-        "sessions:session",
-        {"pk": "@active_mentorship", "session": "@session_action.session_id"},
-        200,
-    ),
-    (
-        "mentee",
-        "sessions:session_edit",
-        {"pk": "@active_mentorship", "session": "@planned_session"},
-        200,
-    ),
-    (
-        "mentor",
-        "sessions:session_cancel",
-        {"pk": "@active_mentorship", "session": "@planned_session"},
-        200,
-    ),
-    (
-        "mentee",
-        "sessions:session_agenda",
-        {"pk": "@active_mentorship", "session": "@planned_session"},
-        200,
-    ),
-    (
-        "mentor",
-        "sessions:session_summary",
-        {"pk": "@active_mentorship", "session": "@held_session"},
-        200,
-    ),
-    ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
     # --- sessions: reflections ---
     (
         "mentee",
@@ -253,6 +210,49 @@ PAGES = [
     ("mentee", "sessions:final_review", {"pk": "@active_mentorship"}, 200),
     ("coordinator", "sessions:session_settings", {"slug": "council"}, 200),
     ("coordinator", "agreements:scheme_pair", {"slug": "council", "pk": "@evaluated_pair"}, 200),
+    # --- sessions: sessions ---
+    ("mentee", "sessions:session_list", {"pk": "@active_mentorship"}, 200),
+    ("mentor", "sessions:session_list", {"pk": "@held_session.mentorship_id"}, 200),
+    ("mentee", "sessions:session_plan", {"pk": "@active_mentorship"}, 200),
+    ("mentee", "sessions:session_log", {"pk": "@active_mentorship"}, 200),
+    (
+        "mentee",
+        "sessions:session",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    ("mentor", "sessions:session", {"pk": "@active_mentorship", "session": "@held_session"}, 200),
+    (
+        "mentee",
+        "sessions:session",
+        {"pk": "@active_mentorship", "session": "@session_action.session_id"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:session_edit",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentor",
+        "sessions:session_cancel",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentee",
+        "sessions:session_agenda",
+        {"pk": "@active_mentorship", "session": "@planned_session"},
+        200,
+    ),
+    (
+        "mentor",
+        "sessions:session_summary",
+        {"pk": "@active_mentorship", "session": "@held_session"},
+        200,
+    ),
+    ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
 ]
 
 

@@ -541,63 +541,6 @@ MATRIX = [
         {"slug": "another"},
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
-    # --- sessions: sessions ---
-    # The pair only: their coordinators, HR and admins get 404 like anyone else; the
-    # POST-only ones answer 405 to the pair's GET (the pair is resolved first).
-    *[
-        (
-            name,
-            kwargs,
-            {"anonymous": LOGIN, "mentee": status, "mentor": status, "*": 404},
-        )
-        for name, kwargs, status in [
-            ("sessions:session_list", {"pk": "@active_mentorship"}, 200),
-            ("sessions:session_plan", {"pk": "@active_mentorship"}, 200),
-            ("sessions:session_log", {"pk": "@active_mentorship"}, 200),
-            ("sessions:session", {"pk": "@active_mentorship", "session": "@planned_session"}, 200),
-            ("sessions:session", {"pk": "@active_mentorship", "session": "@held_session"}, 200),
-            (
-                "sessions:session_edit",
-                {"pk": "@active_mentorship", "session": "@planned_session"},
-                200,
-            ),
-            (
-                "sessions:session_cancel",
-                {"pk": "@active_mentorship", "session": "@planned_session"},
-                200,
-            ),
-            (
-                "sessions:session_status",
-                {"pk": "@active_mentorship", "session": "@planned_session"},
-                405,
-            ),
-            (
-                "sessions:session_agenda",
-                {"pk": "@active_mentorship", "session": "@planned_session"},
-                200,
-            ),
-            (
-                "sessions:session_summary",
-                {"pk": "@active_mentorship", "session": "@held_session"},
-                200,
-            ),
-            (
-                "sessions:session_calendar",
-                {"pk": "@active_mentorship", "session": "@planned_session"},
-                200,
-            ),
-            (
-                "sessions:action_status",
-                {"pk": "@active_mentorship", "action": "@session_action"},
-                405,
-            ),
-            # A proposed mentorship has no sessions; a session that does not exist.
-            ("sessions:session_list", {"pk": "@mentorship"}, 404),
-            ("sessions:session", {"pk": "@active_mentorship", "session": 999999}, 404),
-            # POST only: the method is answered before the action is looked up.
-            ("sessions:action_status", {"pk": "@active_mentorship", "action": 999999}, 405),
-        ]
-    ],
     # --- sessions: reflections ---
     # Each person's own: the pair only, and a kind the viewer does not write is 404.
     (
@@ -666,6 +609,63 @@ MATRIX = [
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
     ("sessions:session_settings", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # --- sessions: sessions ---
+    # The pair only: their coordinators, HR and admins get 404 like anyone else; the
+    # POST-only ones answer 405 to the pair's GET (the pair is resolved first).
+    *[
+        (
+            name,
+            kwargs,
+            {"anonymous": LOGIN, "mentee": status, "mentor": status, "*": 404},
+        )
+        for name, kwargs, status in [
+            ("sessions:session_list", {"pk": "@active_mentorship"}, 200),
+            ("sessions:session_plan", {"pk": "@active_mentorship"}, 200),
+            ("sessions:session_log", {"pk": "@active_mentorship"}, 200),
+            ("sessions:session", {"pk": "@active_mentorship", "session": "@planned_session"}, 200),
+            ("sessions:session", {"pk": "@active_mentorship", "session": "@held_session"}, 200),
+            (
+                "sessions:session_edit",
+                {"pk": "@active_mentorship", "session": "@planned_session"},
+                200,
+            ),
+            (
+                "sessions:session_cancel",
+                {"pk": "@active_mentorship", "session": "@planned_session"},
+                200,
+            ),
+            (
+                "sessions:session_status",
+                {"pk": "@active_mentorship", "session": "@planned_session"},
+                405,
+            ),
+            (
+                "sessions:session_agenda",
+                {"pk": "@active_mentorship", "session": "@planned_session"},
+                200,
+            ),
+            (
+                "sessions:session_summary",
+                {"pk": "@active_mentorship", "session": "@held_session"},
+                200,
+            ),
+            (
+                "sessions:session_calendar",
+                {"pk": "@active_mentorship", "session": "@planned_session"},
+                200,
+            ),
+            (
+                "sessions:action_status",
+                {"pk": "@active_mentorship", "action": "@session_action"},
+                405,
+            ),
+            # A proposed mentorship has no sessions; a session that does not exist.
+            ("sessions:session_list", {"pk": "@mentorship"}, 404),
+            ("sessions:session", {"pk": "@active_mentorship", "session": 999999}, 404),
+            # POST only: the method is answered before the action is looked up.
+            ("sessions:action_status", {"pk": "@active_mentorship", "action": 999999}, 405),
+        ]
+    ],
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -107,7 +107,7 @@ class CancelForm(CleanTextMixin, forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[
             (MentoringSession.Status.HELD, "Held"),
@@ -120,7 +120,7 @@ class StatusForm(forms.Form):
     )
 
 
-class DoneForm(forms.Form):
+class DoneForm(CleanTextMixin, forms.Form):
     done = forms.ChoiceField(
         choices=[("1", "Done"), ("0", "Not done")],
         error_messages={
