@@ -207,7 +207,7 @@ OTHER_PAIRS = [
     ),
     Story(
         StageMove.COMPLETED,
-        430,
+        480,
         "move from a technical post into policy work",
         ["Understand how policy is made here", "Apply for a policy post"],
         "Apply for a policy post",
@@ -218,7 +218,9 @@ OTHER_PAIRS = [
 
 # The days after the start on which the other pairs' steps happen.
 SIGNED_DAY, FIRST_SESSION_DAY = 12, 26
-WIND_UP_BEFORE_END, DISTANCE_AFTER_END, COMPLETED_AFTER_END = 30, 5, 55
+# The completed pair's follow-up evaluation (sessions.demo), due three months after its
+# final review at the move to distance, is what completes it.
+WIND_UP_BEFORE_END, DISTANCE_AFTER_END, COMPLETED_AFTER_END = 30, 5, 100
 
 CONCERN_TEXT = (
     "We agreed to meet once a month, but our last two meetings were cancelled at short "

@@ -32,6 +32,7 @@ def _seed(name: str, applications: int) -> tuple[float, int]:
             scheme=name,
             mentees=mentees,
             mentors=applications - mentees,
+            pairs=0,  # the applications alone: bench_sessions times the pairs
             seed=1,
             stdout=StringIO(),
         )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from agreements.models import (
     AgreementVersion,
@@ -30,6 +31,15 @@ from schemes import demo
 from schemes.choices import DEFAULT_GRADES
 from schemes.models import Application, CustomQuestion, Membership, Role, Scheme
 from schemes.questionnaire import consent_text, first_unfinished_step, missing_answers
+from sessions.models import (
+    Evaluation,
+    FinalReview,
+    MentoringSession,
+    PairingCheck,
+    Pulse,
+    Reflection,
+    SessionAction,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +53,11 @@ def _seed(*args) -> str:
     return out.getvalue()
 
 
-def _sized(name="Bench", mentees=12, mentors=8, seed=1) -> str:
-    return _seed(
-        "--scheme", name, "--mentees", str(mentees), "--mentors", str(mentors), "--seed", str(seed)
-    )
+def _sized(name="Bench", mentees=12, mentors=8, seed=1, pairs=None) -> str:
+    options = ["--mentees", str(mentees), "--mentors", str(mentors), "--seed", str(seed)]
+    if pairs is not None:
+        options += ["--pairs", str(pairs)]
+    return _seed("--scheme", name, *options)
 
 
 def _demo_scheme() -> Scheme:
@@ -548,9 +559,9 @@ def _counts(queries) -> tuple[int, int]:
 def test_sized_seeding_makes_no_query_per_row():
     _sized("Warm-up", mentees=1, mentors=1)  # creates the coordinator's account
     with CaptureQueriesContext(connection) as few:
-        _sized("Few", mentees=5, mentors=3)
+        _sized("Few", mentees=5, mentors=3, pairs=0)
     with CaptureQueriesContext(connection) as many:
-        _sized("Many", mentees=240, mentors=160)
+        _sized("Many", mentees=240, mentors=160, pairs=0)
     assert Scheme.objects.get(slug="many").applications.count() == 400
     (reads_few, _), (reads_many, inserts_many) = _counts(few), _counts(many)
     assert reads_many == reads_few
@@ -569,3 +580,212 @@ def test_sized_scheme_is_coordinated_by_the_demo_coordinator(client):
 def test_sized_mode_refuses_negative_sizes():
     with pytest.raises(CommandError, match="cannot be negative"):
         _sized("Bench", mentees=-1)
+    with pytest.raises(CommandError, match="cannot be negative"):
+        _sized("Bench", pairs=-1)
+
+
+# The pairs meeting (sessions.demo) ---------------------------------------------------------
+
+Held = MentoringSession.Status
+
+
+def _mean(ratings: dict) -> float:
+    return sum(ratings.values()) / len(ratings)
+
+
+def test_demo_pair_held_sessions_with_agendas_summaries_and_actions():
+    _seed()
+    ours = _our_mentorship()
+    now = timezone.now()
+    sessions = list(ours.sessions.order_by("starts_at"))
+    held = [s for s in sessions if s.status == Held.HELD]
+    assert 5 <= len(held) <= 8
+    assert all(ours.started_at < s.starts_at < now for s in held)
+    assert all(s.agenda and s.summary and s.summary_by in (ours.mentee, ours.mentor) for s in held)
+    assert {s.summary_by for s in held} == {ours.mentee, ours.mentor}
+    (cancelled,) = [s for s in sessions if s.status == Held.CANCELLED]
+    assert cancelled.cancelled_by == ours.mentor and cancelled.cancel_reason
+    assert cancelled.cancelled_at < cancelled.starts_at < now
+    (planned,) = [s for s in sessions if s.status == Held.PLANNED]
+    assert planned.starts_at > now and planned.agenda
+    assert sessions[-1] == planned
+
+    actions = list(SessionAction.objects.filter(mentorship=ours).select_related("session"))
+    assert len(actions) >= len(held)
+    assert {a.owner for a in actions} == {"mentee", "mentor"}
+    assert any(a.goal_id for a in actions) and any(a.target_id for a in actions)
+    done = [a for a in actions if a.done]
+    assert 0 < len(done) < len(actions)  # open actions carry over to the next session
+    assert all(a.session.starts_at < a.done_at < now for a in done)
+
+
+def test_demo_pair_reflected_privately_and_shared_and_both_gave_pulses():
+    _seed()
+    ours = _our_mentorship()
+    reflections = list(Reflection.objects.filter(session__mentorship=ours))
+    assert {r.author for r in reflections} == {ours.mentee, ours.mentor}
+    assert set(Reflection.Kind.values) <= {r.kind for r in reflections}
+    for author in (ours.mentee, ours.mentor):
+        mine = [r for r in reflections if r.author == author]
+        assert {r.shared for r in mine} == {True, False}
+    assert all(r.answers and r.created_at < timezone.now() for r in reflections)
+
+    held = list(ours.sessions.filter(status=Held.HELD))
+    pulses = Pulse.objects.filter(session__mentorship=ours)
+    assert pulses.count() == 2 * len(held)
+    assert set(pulses.values_list("usefulness", flat=True)) <= {1, 2, 3, 4}
+    assert all(p.recorded_at > p.session.starts_at for p in pulses.select_related("session"))
+    checks = PairingCheck.objects.filter(mentorship=ours)
+    assert sorted(checks.values_list("role", "working")) == [("mentee", True), ("mentor", True)]
+
+
+def test_demo_evaluations_reach_every_milestone_and_the_mentees_ratings_rise():
+    _seed()
+    scheme = _demo_scheme()
+    evaluations = list(Evaluation.objects.filter(mentorship__scheme=scheme))
+    assert set(Evaluation.Milestone.values) == {e.milestone for e in evaluations}
+    assert all(e.completed_at < timezone.now() for e in evaluations)
+    by_pair: dict[int, dict[str, dict]] = {}
+    for e in evaluations:
+        if e.role == "mentee" and e.area_ratings:
+            assert set(e.area_ratings) == set(scheme.development_areas)
+            by_pair.setdefault(e.mentorship_id, {})[e.milestone] = e.area_ratings
+        if e.milestone != "baseline":
+            assert e.relationship_ratings and e.scheme_rating and e.would_recommend is not None
+    ended = [m for m in by_pair.values() if "end" in m]
+    assert len(ended) == 3  # the wind-up, distance and completed pairs
+    for milestones in ended:
+        assert _mean(milestones["end"]) > _mean(milestones["baseline"]) + 0.5
+        assert all(milestones["end"][a] >= r for a, r in milestones["baseline"].items())
+    (followed,) = [m for m in by_pair.values() if "follow_up" in m]
+    # Most of the change holds three months on.
+    gain = _mean(followed["end"]) - _mean(followed["baseline"])
+    kept = _mean(followed["follow_up"]) - _mean(followed["baseline"])
+    assert gain * 0.6 <= kept <= gain
+
+
+def test_demo_pairs_evaluations_and_final_reviews_fit_their_stages():
+    _seed()
+    ours = _our_mentorship()
+    assert list(ours.evaluations.values_list("role", "milestone")) == [("mentee", "baseline")]
+    mentorships = Mentorship.objects.filter(
+        scheme=_demo_scheme(), status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.COMPLETED]
+    )
+
+    def milestones(mentorship):
+        return sorted(mentorship.evaluations.values_list("role", "milestone"))
+
+    both = [("mentee", "end"), ("mentee", "mid"), ("mentor", "end"), ("mentor", "mid")]
+    wind_up = mentorships.get(stage=Mentorship.Stage.WIND_UP)
+    assert milestones(wind_up) == sorted([("mentee", "baseline"), *both])
+    assert not FinalReview.objects.filter(mentorship=wind_up).exists()
+    assert wind_up.sessions.filter(status=Held.PLANNED, starts_at__gt=timezone.now()).exists()
+
+    distance = mentorships.get(stage=Mentorship.Stage.DISTANCE, status="active")
+    assert milestones(distance) == sorted([("mentee", "baseline"), *both])
+    review = distance.final_review
+    move = distance.stage_moves.get(to_stage=Mentorship.Stage.DISTANCE)
+    assert move.kind == StageMove.Kind.AUTOMATIC and move.moved_at == review.completed_at
+
+    completed = mentorships.get(status=Mentorship.Status.COMPLETED)
+    follow_up = completed.evaluations.get(role="mentee", milestone="follow_up")
+    end = completed.stage_moves.get(to_stage=StageMove.COMPLETED)
+    assert end.kind == StageMove.Kind.AUTOMATIC
+    assert end.moved_at == follow_up.completed_at == completed.ended_at
+    assert follow_up.completed_at - completed.final_review.completed_at >= timedelta(days=89)
+    assert completed.evaluations.filter(role="mentor", milestone="follow_up").exists()
+
+    goal_setting = mentorships.get(stage=Mentorship.Stage.GOAL_SETTING)
+    statuses = list(goal_setting.sessions.values_list("status", "cancelled_by"))
+    assert statuses == [(Held.CANCELLED, goal_setting.mentor_id)] * 2
+    starting = mentorships.get(stage=Mentorship.Stage.INITIATION)
+    assert list(starting.sessions.values_list("status", flat=True)) == [Held.PLANNED]
+    assert list(starting.evaluations.values_list("milestone", flat=True)) == ["baseline"]
+
+
+def test_demo_coordinator_sees_the_pairs_meetings_but_no_word_they_wrote(client):
+    _seed()
+    client.force_login(User.objects.get(email="coordinator@example.org"))
+    for mentorship in Mentorship.objects.filter(scheme=_demo_scheme(), started_at__isnull=False):
+        url = reverse(
+            "agreements:scheme_pair", kwargs={"slug": DEMO_SCHEME["slug"], "pk": mentorship.pk}
+        )
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        written = [s.summary for s in mentorship.sessions.all()]
+        written += [a for s in mentorship.sessions.all() for a in s.agenda.values()]
+        written += [a.text for a in mentorship.session_actions.all()]
+        written += [
+            answer
+            for r in Reflection.objects.filter(session__mentorship=mentorship)
+            for answer in r.answers.values()
+            if len(answer) > 10
+        ]
+        written += [e.comments for e in mentorship.evaluations.all()]
+        for words in filter(None, written):
+            assert escape(words)[:40] not in text
+
+
+def _sessions_snapshot() -> list:
+    return [
+        sorted(MentoringSession.objects.values_list("mentorship_id", "starts_at", "status")),
+        SessionAction.objects.count(),
+        Reflection.objects.count(),
+        Pulse.objects.count(),
+        PairingCheck.objects.count(),
+        sorted(Evaluation.objects.values_list("mentorship_id", "role", "milestone")),
+        FinalReview.objects.count(),
+        StageMove.objects.count(),
+    ]
+
+
+def test_seed_demo_again_adds_no_session_reflection_pulse_or_evaluation():
+    _seed()
+    before = _sessions_snapshot()
+    assert before[1] and before[2] and before[5]
+    _seed()
+    assert _sessions_snapshot() == before
+
+
+def test_sized_scheme_pairs_meet_and_evaluate_in_every_stage():
+    output = _sized("Bench", mentees=80, mentors=60)
+    scheme = Scheme.objects.get(slug="bench")
+    mentorships = Mentorship.objects.filter(scheme=scheme)
+    approved = scheme.applications.filter(role=Role.MENTEE, status=S.APPROVED).count()
+    assert 0 < mentorships.count() <= approved // 2 + 1
+    assert set(mentorships.values_list("stage", flat=True)) == set(Mentorship.Stage.values)
+    assert mentorships.filter(status=Mentorship.Status.COMPLETED).exists()
+    sessions = MentoringSession.objects.filter(mentorship__scheme=scheme)
+    assert sessions.filter(status=Held.HELD).count() > 5 * mentorships.count() // 2
+    assert set(sessions.values_list("status", flat=True)) >= {"held", "cancelled", "planned"}
+    evaluations = Evaluation.objects.filter(mentorship__scheme=scheme)
+    assert set(evaluations.values_list("milestone", flat=True)) == set(Evaluation.Milestone.values)
+    for e in evaluations.filter(milestone="end", role="mentee"):
+        baseline = evaluations.get(mentorship=e.mentorship_id, milestone="baseline")
+        assert _mean(e.area_ratings) >= _mean(baseline.area_ratings)
+    now = timezone.now()
+    assert not sessions.exclude(status=Held.PLANNED).filter(starts_at__gt=now).exists()
+    assert not evaluations.filter(completed_at__gt=now).exists()
+    for mentorship in mentorships:
+        mentorship.full_clean(validate_unique=False)
+        held = mentorship.sessions.filter(status=Held.HELD).order_by("starts_at").first()
+        moves = list(mentorship.stage_moves.order_by("moved_at"))
+        assert all(mentorship.started_at < m.moved_at < now for m in moves)
+        if held:
+            assert held.starts_at > mentorship.started_at
+    assert f"started {mentorships.count()} pairs with {sessions.count()} sessions" in output
+
+
+def test_sized_scheme_pairs_are_made_once_and_reads_do_not_grow_with_them():
+    _sized("Warm-up", mentees=1, mentors=1)
+    with CaptureQueriesContext(connection) as few:
+        _sized("Few", mentees=8, mentors=6)
+    with CaptureQueriesContext(connection) as many:
+        _sized("Many", mentees=160, mentors=120)
+    assert Mentorship.objects.filter(scheme__slug="many").count() > 40
+    assert _counts(few)[0] == _counts(many)[0]
+    before = _sessions_snapshot()
+    output = _sized("Many", mentees=160, mentors=120)
+    assert "started 0 pairs with 0 sessions" in output
+    assert _sessions_snapshot() == before

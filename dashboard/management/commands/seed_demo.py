@@ -3,13 +3,18 @@
 Safe to run again: it updates what exists and creates what is missing, and resets the
 demo passwords to the ones it prints. The demo scheme gets its settings, two questions
 of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
-people every time, then, once, its matching (``matching.demo``) and its pairs' work:
-agreements, goals, progress, stages and a concern (``agreements.demo``).
+people every time, then, once, its matching (``matching.demo``), its pairs' work:
+agreements, goals, progress, stages and a concern (``agreements.demo``), and their
+meetings: sessions, reflections, pulses, evaluations and final reviews
+(``sessions.demo``).
 
 ``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
 scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
-or approved; run again, it tops the scheme up to those numbers. It writes in bulk, with
-one password hash shared by everyone, so tens of thousands of rows take seconds.
+or approved; run again, it tops the scheme up to those numbers. Then half of its
+approved mentees (``--pairs`` for another number) are paired and given a year's history
+of sessions, actions, pulses, evaluations and final reviews (``sessions.demo_scale``).
+It writes in bulk, with one password hash shared by everyone, so tens of thousands of
+rows take seconds.
 """
 
 import time
@@ -40,6 +45,8 @@ from schemes.services.schemes import (
     scheme_open_link_enable,
     scheme_update,
 )
+from sessions.demo import seed_sessions
+from sessions.demo_scale import pairs_at_work
 
 DEMO_PASSWORD = "mentoring-demo"
 
@@ -151,6 +158,13 @@ class Command(BaseCommand):
             "--mentors", type=int, default=400, metavar="M", help="Mentor applications."
         )
         parser.add_argument(
+            "--pairs",
+            type=int,
+            metavar="P",
+            help="Pairs to start, with their sessions and evaluations (default: half of the "
+            "approved mentees).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=1, metavar="S", help="The same seed, the same people."
         )
 
@@ -158,9 +172,15 @@ class Command(BaseCommand):
         # 0 (``make run``): nothing; the logins are printed once the site is served.
         self.verbosity = options["verbosity"]
         if options["scheme"]:
-            if options["mentees"] < 0 or options["mentors"] < 0:
-                raise CommandError("--mentees and --mentors cannot be negative.")
-            self._sized(options["scheme"], options["mentees"], options["mentors"], options["seed"])
+            if options["mentees"] < 0 or options["mentors"] < 0 or (options["pairs"] or 0) < 0:
+                raise CommandError("--mentees, --mentors and --pairs cannot be negative.")
+            self._sized(
+                options["scheme"],
+                options["mentees"],
+                options["mentors"],
+                options["seed"],
+                options["pairs"],
+            )
         else:
             self._demo()
 
@@ -228,6 +248,11 @@ class Command(BaseCommand):
             demo_mentee=people["mentee@example.org"],
             demo_mentor=people["mentor@example.org"],
         )
+        seed_sessions(
+            scheme=scheme,
+            demo_mentee=people["mentee@example.org"],
+            demo_mentor=people["mentor@example.org"],
+        )
         OutboxMessage.objects.filter(pk__gt=last_row, kind=OutboxMessage.Kind.EMAIL).delete()
 
         if self.verbosity:
@@ -238,7 +263,7 @@ class Command(BaseCommand):
 
     # A large scheme ----------------------------------------------------------------------
 
-    def _sized(self, name: str, mentees: int, mentors: int, seed: int):
+    def _sized(self, name: str, mentees: int, mentors: int, seed: int, pairs: int | None):
         started = time.perf_counter()
         slug = slugify(name)[:70].strip("-_")
         if not slug:
@@ -271,12 +296,18 @@ class Command(BaseCommand):
                 decided_by=coordinator,
                 password_hash=password_hash,
             )
+            if pairs is None:
+                # Half of the approved mentees, so a pool is left for matching runs.
+                pairs = sum(1 for p in planned if p.applicant.role == Role.MENTEE) * 3 // 8
+            at_work = pairs_at_work(scheme=scheme, pairs=pairs, seed=seed)
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {scheme.name} ({scheme.slug}) in {seconds:.1f} s: created "
                 f"{created['users']} people, {created['applications']} applications and "
-                f"{created['memberships']} memberships."
+                f"{created['memberships']} memberships; started {at_work['mentorships']} "
+                f"pairs with {at_work['sessions']} sessions, {at_work['actions']} actions, "
+                f"{at_work['pulses']} pulses and {at_work['evaluations']} evaluations."
             )
         )
         self.stdout.write(_summary(scheme))
