@@ -214,7 +214,8 @@ class Pulse(models.Model):
         ]
 
     def __str__(self):
-        return f"Pulse {self.usefulness}/4 on session {self.session_id}"
+        # Never the rating: the admin lists objects by this.
+        return f"Pulse {self.pk} on session {self.session_id}"
 
 
 class PairingCheck(models.Model):

@@ -186,6 +186,10 @@ def evaluation_state(
         else:
             day = due_from[milestone]
             reached = day is not None and day <= today
+            if milestone == Milestone.FOLLOW_UP:
+                # Asked for in the distance stage only, where giving it completes the
+                # mentorship.
+                reached = reached and mentorship.stage == Mentorship.Stage.DISTANCE
         # The mentee's follow-up completes the mentorship; the mentor may still give
         # theirs afterwards.
         open_now = active or (

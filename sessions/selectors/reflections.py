@@ -24,6 +24,9 @@ from sessions.reflections import QuestionSet, question_set
 from sessions.selectors.settings import scheme_time_zone
 from sessions.services.reflections import reflection_writable
 
+# The coordinators see a pair's average pulse from this many ratings, by both people.
+PULSE_AVERAGE_FROM = 4
+
 __all__ = [
     "OwnReflection",
     "SessionReflections",
@@ -180,15 +183,20 @@ def reflections_coordinator_panel(mentorship: Mentorship, reader: Any) -> Panel 
     answers = list(PairingCheck.objects.filter(mentorship=mentorship).order_by("answered_at"))
     answered = {check.role for check in answers}
     pulses = Pulse.objects.filter(session__mentorship=mentorship).aggregate(
-        average=Avg("usefulness"), count=Count("pk")
+        average=Avg("usefulness"),
+        count=Count("pk"),
+        people=Count("author", distinct=True),
     )
+    # An average of one person's few ratings would be their ratings: it is shown only
+    # once both have rated and there are enough ratings to blend.
+    blended = pulses["people"] == 2 and pulses["count"] >= PULSE_AVERAGE_FROM
     return Panel(
         template="sessions/reflections/_coordinator_panel.html",
         context={
             "early": EarlyCheck(
                 answers=answers,
                 waiting_for=[role for role in ("mentee", "mentor") if role not in answered],
-                pulse_average=pulses["average"],
+                pulse_average=pulses["average"] if blended else None,
                 pulse_count=pulses["count"],
             )
         },

@@ -215,8 +215,8 @@ def session_mark(*, session: MentoringSession, user: Any, status: str) -> Mentor
         raise ValidationError({"status": "Choose held or missed."})
     if locked.status != Status.PLANNED:
         raise ValidationError(f"This session is already {locked.get_status_display().lower()}.")
-    if status == Status.HELD and locked.starts_at > timezone.now():
-        raise ValidationError("A session can be marked held once its start has passed.")
+    if locked.starts_at > timezone.now():
+        raise ValidationError("A session can be marked held or missed once its start has passed.")
     locked.status = status
     locked.full_clean(exclude=KEEP_AS_IS)
     locked.save()

@@ -364,7 +364,8 @@ def action_status(request: HttpRequest, access: PairAccess, action: int) -> Http
     back = request.POST.get("next_session", "")
     target = _session_url(found.session)
     if (
-        back.isdigit()
+        back.isascii()
+        and back.isdigit()
         and len(back) < 10
         and MentoringSession.objects.filter(pk=int(back), mentorship=access.mentorship).exists()
     ):

@@ -122,3 +122,18 @@ def test_the_pair_reads_what_they_wrote(client, written, held_session, mentor):
     page = client.get(reverse("sessions:session", args=[written.pk, held_session.pk]))
     assert marker("summary") in page.content.decode()
     assert marker("action") in page.content.decode()
+
+
+def test_the_admin_never_lists_a_pulse_rating(client, site_admin, held_session, mentee):
+    from sessions.services.reflections import pulse_record
+
+    pulse = pulse_record(session=held_session, user=mentee, usefulness=3)
+    client.force_login(site_admin)
+
+    page = client.get(
+        reverse("admin:matching_mentorship_delete", args=[held_session.mentorship_id])
+    )
+
+    assert page.status_code == 200
+    assert f"Pulse {pulse.pk} on session" in page.content.decode()
+    assert "3/4" not in page.content.decode()

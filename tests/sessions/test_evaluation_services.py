@@ -414,3 +414,21 @@ def test_the_coordinator_panel_holds_dates_and_no_answers(end_evaluations, coord
     assert rows["End"]["mentor"] == end_evaluations[1].completed_at
     assert rows["Mid-point"]["mentee"] is None
     assert "Good scheme." not in repr(panel.context)
+
+
+def test_the_follow_up_is_asked_for_only_in_the_distance_stage(active_mentorship):
+    """Given earlier, it could not complete the mentorship, and could not be given
+    again where it does."""
+    state = evaluation_state(active_mentorship, "mentee")
+    long_after = add_months(state.end_date, 4)
+
+    assert (
+        not evaluation_state(active_mentorship, "mentee", today=long_after)
+        .status("follow_up")
+        .is_due
+    )
+    Mentorship.objects.filter(pk=active_mentorship.pk).update(stage=Mentorship.Stage.DISTANCE)
+    active_mentorship.refresh_from_db()
+    assert (
+        evaluation_state(active_mentorship, "mentee", today=long_after).status("follow_up").is_due
+    )

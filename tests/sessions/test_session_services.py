@@ -186,7 +186,12 @@ def test_a_session_not_started_cannot_be_marked_held(planned_session, mentee):
         services.session_mark(session=planned_session, user=mentee, status=Status.HELD)
 
 
-def test_a_planned_session_can_be_marked_missed_at_any_time(planned_session, mentee):
+def test_a_planned_session_is_marked_missed_only_once_its_start_has_passed(planned_session, mentee):
+    with pytest.raises(ValidationError, match="once its start has passed"):
+        services.session_mark(session=planned_session, user=mentee, status=Status.MISSED)
+    MentoringSession.objects.filter(pk=planned_session.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1)
+    )
     session = services.session_mark(session=planned_session, user=mentee, status=Status.MISSED)
     assert session.status == Status.MISSED
     with pytest.raises(ValidationError, match="already missed"):

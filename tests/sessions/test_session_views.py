@@ -551,3 +551,17 @@ def test_the_coordinator_sees_counts_and_dates_never_the_words(
     _make_sessions(active_mentorship, 50)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_non_ascii_digit_as_the_session_to_return_to_is_ignored_not_a_500(
+    client, mentee, session_action
+):
+    client.force_login(mentee)
+    mentorship = session_action.mentorship
+
+    response = client.post(
+        reverse("sessions:action_status", args=[mentorship.pk, session_action.pk]),
+        {"done": "1", "next_session": "²"},
+    )
+
+    assert response.status_code == 302
