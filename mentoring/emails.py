@@ -34,9 +34,15 @@ Attachment = tuple[str, str | bytes, str]
 
 
 def render_email(
-    *, name: str, to: list[str], context: dict, attachments: list[Attachment] | None = None
+    *,
+    name: str,
+    to: list[str],
+    context: dict,
+    attachments: list[Attachment] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """Build the message ``name`` for ``to``, with ``attachments``, without sending it."""
+    """Build the message ``name`` for ``to``, with ``attachments`` and extra
+    ``headers`` (such as ``List-Unsubscribe``), without sending it."""
     context = {"site_url": settings.SITE_URL, **context}
     rendered_subject = render_text(f"emails/{name}_subject.txt", context)
     # A header must be one line, whatever the template's whitespace.
@@ -46,6 +52,7 @@ def render_email(
         body=render_text(f"emails/{name}_body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
+        headers=headers or {},
     )
     message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
     for filename, content, mimetype in attachments or []:
@@ -88,15 +95,20 @@ def delivering(delivery: Delivery) -> Iterator[None]:
 
 
 def send_email(
-    *, name: str, to: list[str], context: dict, attachments: list[Attachment] | None = None
+    *,
+    name: str,
+    to: list[str],
+    context: dict,
+    attachments: list[Attachment] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Render and send the message ``name`` to ``to``, with ``attachments`` (unless the
-    outbox row being delivered has sent it already)."""
+    """Render and send the message ``name`` to ``to``, with ``attachments`` and
+    ``headers`` (unless the outbox row being delivered has sent it already)."""
     delivery = _delivery.get()
     key = f"{name}:{','.join(sorted(to))}"
     if delivery is not None and key in delivery.done:
         return
-    render_email(name=name, to=to, context=context, attachments=attachments).send()
+    render_email(name=name, to=to, context=context, attachments=attachments, headers=headers).send()
     if delivery is not None:
         delivery.done.add(key)
         delivery.record(key)

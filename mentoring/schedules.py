@@ -40,4 +40,10 @@ BEAT_SCHEDULE = {
         "task": "agreements.tasks.move_pairs_to_wind_up",
         "schedule": crontab(hour=5, minute=45),
     },
+    # Reminders and the coordinators' Monday digest (sessions.rules): every hour, so a
+    # scheme's 08:00 and 09:00 come in its own time zone; each is recorded and sent once.
+    "sweep-reminders": {
+        "task": "sessions.tasks.sweep_reminders",
+        "schedule": crontab(minute=0),
+    },
 }

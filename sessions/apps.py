@@ -28,10 +28,12 @@ class SessionsConfig(AppConfig):
         )
         from sessions.selectors.sessions import sessions_coordinator_panel, sessions_pair_panel
         from sessions.services.reflections import PAIRING_EMAIL, pairing_check_email_send
+        from sessions.services.reminders import REMINDER_EMAIL, reminder_send
         from sessions.services.sessions import SESSION_EMAIL, session_email_send
 
         register_handler(SESSION_EMAIL, session_email_send)
         register_handler(PAIRING_EMAIL, pairing_check_email_send)
+        register_handler(REMINDER_EMAIL, reminder_send)
         for pair_panel in (sessions_pair_panel, reflections_pair_panel, evaluations_pair_panel):
             register_pair_panel(pair_panel)
         for coordinator_panel in (

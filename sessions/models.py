@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from agreements.models import Goal, Target
 from matching.models import Mentorship
 from mentoring.models import TimeStampedModel
 from schemes.models import Scheme
+from sessions.rules import KIND_CHOICES
 
 PAIR_ROLES = (("mentee", "Mentee"), ("mentor", "Mentor"))
 
@@ -361,3 +363,157 @@ class FinalReview(TimeStampedModel):
 
     def __str__(self):
         return f"Final review of mentorship {self.mentorship_id}"
+
+
+class ReminderRule(models.Model):
+    """A scheme's change to one reminder rule of ``sessions.rules``: switched off, or
+    another number of days. A rule with no row here runs with its defaults.
+
+    ``applies_from``: when a scheme switches a rule on and chooses "only new occasions",
+    occasions whose trigger came before this moment are not reminded."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="reminder_rules")
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    enabled = models.BooleanField("send this reminder", default=True)
+    days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(60)])
+    applies_from = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "kind"], name="reminder_rule_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.scheme})"
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one thing on one occasion, recorded once.
+
+    The unique constraint on (kind, recipient, subject, occasion) is what makes a
+    reminder go once: a sweep inserts what is due and skips what is recorded, and
+    only the rows it inserted itself (``claim``) are handed to the outbox. The row is
+    also the person's in-app notification (``read_at``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "E-mailed"
+        IN_APP = "in_app", "Shown in the app only"
+        SKIPPED = "skipped", "Not sent: no longer needed"
+        FAILED = "failed", "E-mail failed"
+
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="reminders")
+    # "user:<id>" for a person with an account, "email:<address>" for someone invited.
+    recipient = models.CharField(max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    email = models.EmailField(blank=True)
+    # The object it is about: "mentorship", "session", "invitation" or "scheme".
+    subject_type = models.CharField(max_length=30)
+    subject_id = models.PositiveBigIntegerField()
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # What makes this occasion distinct (a session's time, the date of the last
+    # session, a milestone): a new occasion is a new reminder.
+    occasion = models.CharField(max_length=100, blank=True)
+    # The sweep that inserted the row; only that sweep hands it to the outbox.
+    claim = models.UUIDField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "subject_type", "subject_id", "occasion"],
+                name="reminder_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="reminder_inbox"),
+            models.Index(fields=["claim"], name="reminder_claim"),
+            models.Index(fields=["scheme", "status"], name="reminder_scheme_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} ({self.occasion})"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one optional reminder: by e-mail or in the app only. No row
+    means by e-mail. Someone invited who has no account yet is known by ``email``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_preferences",
+    )
+    email = models.EmailField(blank=True)
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    by_email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(user__isnull=False),
+                name="notification_preference_once",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "kind"],
+                condition=Q(user__isnull=True),
+                name="notification_preference_email_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""),
+                name="notification_preference_has_person",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.user or self.email
+        return f"{who}: {self.kind} ({'e-mail' if self.by_email else 'in the app only'})"
+
+
+class RiskHandling(models.Model):
+    """A coordinator's follow-up of one at-risk situation of a pair: their note, in
+    their own words, and that it is handled. The situation (``situation``: the date of
+    the last session, a concern, a milestone) is part of the key, so a handled flag
+    stays quiet until the situation changes, when the pair is flagged afresh."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=30)
+    situation = models.CharField(max_length=100, blank=True)
+    note = models.TextField("follow-up note", blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "reason", "situation"], name="risk_handling_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentorship_id}: {self.reason} ({self.situation})"

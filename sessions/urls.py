@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions.views import evaluations, reflections, sessions, settings
+from sessions.views import evaluations, notifications, reflections, reminders, sessions, settings
 
 app_name = "sessions"
 
@@ -62,5 +62,27 @@ urlpatterns = [
         "schemes/<slug:slug>/sessions/settings/",
         settings.session_settings,
         name="session_settings",
+    ),
+    # Reminders: the scheme's rules and its at-risk queue, for its coordinators.
+    path("schemes/<slug:slug>/reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("schemes/<slug:slug>/at-risk/", reminders.at_risk, name="at_risk"),
+    path(
+        "schemes/<slug:slug>/at-risk/<int:pk>/handle/",
+        reminders.at_risk_handle,
+        name="at_risk_handle",
+    ),
+    # Each person's notifications: theirs alone.
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe,
+        name="unsubscribe",
     ),
 ]
