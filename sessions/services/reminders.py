@@ -28,13 +28,14 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship
-from mentoring.emails import send_email
+from mentoring.emails import render_email
 from mentoring.models import User
 from mentoring.outbox import outbox_add_many
 from schemes.models import Scheme
@@ -54,9 +55,11 @@ __all__ = [
     "PEOPLE_FROM_HOUR",
     "REMINDER_EMAIL",
     "SweepResult",
+    "digest_render",
     "notification_open",
     "notification_preferences_update",
     "notifications_read_all",
+    "reminder_render",
     "reminder_rule_update",
     "reminder_send",
     "reminders_sweep",
@@ -259,29 +262,62 @@ def reminder_send(*, reminder_id: int) -> str:
         return _finish(reminder, Reminder.Status.SKIPPED, "Done before it was sent.")
     if not _wants_email(reminder):
         return _finish(reminder, Reminder.Status.IN_APP, "E-mail switched off by the person.")
+    with timezone.override(_zone(reminder)):
+        reminder_render(reminder, now=now).send()
+    return _finish(reminder, Reminder.Status.SENT, "", sent_at=timezone.now())
+
+
+def _zone(reminder: Reminder) -> str:
+    from sessions.selectors.settings import scheme_time_zone
+
+    return str(scheme_time_zone(Scheme.objects.get(pk=reminder.scheme_id)))
+
+
+def reminder_render(reminder: Reminder, *, now: datetime | None = None) -> EmailMultiAlternatives:
+    """The e-mail of ``reminder`` as it would be sent now (its times in the scheme's
+    time zone when rendered inside ``timezone.override``), with the one-click
+    unsubscribe headers of RFC 8058 for an optional reminder."""
+    now = now or timezone.now()
     context, attachments = _context(reminder, now)
+    user = reminder.user
     to = user.email if user is not None else reminder.email
     context.update(user=user, name=user.get_short_name() if user else "")
     headers: dict[str, str] = {}
     if not rule_for(reminder.kind).essential:
         link = settings.SITE_URL + reverse(
-            "sessions:unsubscribe",
-            kwargs={"token": unsubscribe_token(reminder=reminder)},
+            "sessions:unsubscribe", kwargs={"token": unsubscribe_token(reminder=reminder)}
         )
         context["unsubscribe_url"] = link
         headers = {
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    with timezone.override(context["zone"]):
-        send_email(
-            name=f"reminder_{reminder.kind}",
-            to=[to],
-            context=context,
-            attachments=attachments,
-            headers=headers,
-        )
-    return _finish(reminder, Reminder.Status.SENT, "", sent_at=timezone.now())
+    return render_email(
+        name=f"reminder_{reminder.kind}",
+        to=[to],
+        context=context,
+        attachments=attachments,
+        headers=headers,
+    )
+
+
+def digest_render(*, scheme: Scheme, coordinator: User, now: datetime | None = None):
+    """The digest ``coordinator`` would get now for ``scheme`` (``send_digest
+    --dry-run``), or None when no pair is at risk."""
+    now = now or timezone.now()
+    if not _digest_risks(scheme.pk, now):
+        return None
+    reminder = Reminder(
+        kind="digest",
+        scheme=scheme,
+        recipient=f"user:{coordinator.pk}",
+        user=coordinator,
+        subject_type="scheme",
+        subject_id=scheme.pk,
+        occasion=now.date().isoformat(),
+    )
+    with timezone.override(_zone(reminder)):
+        return reminder_render(reminder, now=now)
 
 
 def _finish(reminder: Reminder, status: str, detail: str, sent_at: datetime | None = None) -> str:
