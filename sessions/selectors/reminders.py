@@ -673,7 +673,7 @@ class _Scanner:
             "accepted_by__is_active",
         )
         self.queries += 2
-        by_scheme = dict(closing)
+        by_scheme = {scheme.pk: setting for scheme, setting in closing}
         for invitation in invitations:
             scheme_id = invitation["scheme_id"]
             setting = by_scheme[scheme_id]
