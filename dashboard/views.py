@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from agreements.selectors import pair_counts
+from matching.models import Mentorship
 from matching.selectors import (
     matching_summary,
     open_mentorships_for_user,
@@ -16,6 +17,7 @@ from mentoring.permissions import can_view_reports, first_or_404, report_viewer_
 from schemes import selectors
 from schemes.models import Application, Role
 from schemes.permissions import SchemeAccess, can_create_schemes, scheme_view
+from sessions.selectors.risk import at_risk_count
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,11 +65,19 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
         ),
     }
     if access.is_coordinator:
+        matching = matching_summary(scheme)
+        open_pairs = sum(
+            matching.mentorships.get(status, 0)
+            for status in (Mentorship.Status.ACTIVE, Mentorship.Status.PROPOSED)
+        )
         context.update(
             application_counts=selectors.scheme_application_counts(scheme),
             pending_invitations=selectors.invitation_counts(scheme)["pending"],
-            matching=matching_summary(scheme),
+            matching=matching,
             pairs=pair_counts(scheme, reader=request.user),
+            # Pairs with a flag no coordinator has handled, in a fixed number of queries;
+            # a scheme with no open pair has none, and the scan is not run for it.
+            at_risk=at_risk_count(scheme, reader=request.user) if open_pairs else 0,
             open_link_url=(
                 request.build_absolute_uri(
                     reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})

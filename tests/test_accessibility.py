@@ -253,6 +253,13 @@ PAGES = [
         200,
     ),
     ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
+    # --- reminders: the coordinators' reminder settings and at-risk queue ---
+    ("coordinator", "sessions:reminder_settings", {"slug": "council"}, 200),
+    ("coordinator", "sessions:reminder_settings", {"slug": "@failed_reminder_scheme.slug"}, 200),
+    ("coordinator", "sessions:at_risk", {"slug": "council"}, 200),
+    ("coordinator", "sessions:at_risk", {"slug": "@scheme_with_pairs.slug"}, 200),
+    ("coordinator", "sessions:at_risk", {"slug": "@handled_risk_scheme.slug"}, 200),
+    ("coordinator", "scheme", {"slug": "@scheme_with_pairs.slug"}, 200),
 ]
 
 
@@ -316,6 +323,61 @@ def pairing_no(held_session, mentor):
 
     pairing_check_answer(mentorship=held_session.mentorship, user=mentor, working=False)
     return held_session.mentorship
+
+
+# --- reminders: the coordinators' reminder settings and at-risk queue ---
+
+
+@pytest.fixture
+def failed_reminder_scheme(active_mentorship, mentee):
+    """``scheme`` with a reminder e-mail the outbox gave up sending."""
+    from mentoring.models import OutboxMessage
+    from sessions.models import Reminder
+
+    reminder = Reminder.objects.create(
+        kind="evaluation_due",
+        scheme=active_mentorship.scheme,
+        recipient=f"user:{mentee.pk}",
+        user=mentee,
+        subject_type="mentorship",
+        subject_id=active_mentorship.pk,
+        mentorship=active_mentorship,
+        occasion="baseline",
+    )
+    OutboxMessage.objects.create(
+        handler="sessions.reminder",
+        payload={"reminder_id": reminder.pk},
+        subject_type="reminder",
+        subject_id=reminder.pk,
+        scheme_id=active_mentorship.scheme_id,
+        status=OutboxMessage.Status.FAILED,
+        attempts=7,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    return active_mentorship.scheme
+
+
+@pytest.fixture
+def handled_risk_scheme(concern, coordinator):
+    """``scheme`` with a concern's flag handled and noted, and a new concern open."""
+    from agreements.services.concerns import concern_raise
+    from sessions.services.reminders import risk_handle
+
+    risk_handle(
+        coordinator=coordinator,
+        mentorship=concern.mentorship,
+        reason="concern_open",
+        situation=str(concern.pk),
+        note="Called the mentee.",
+        handled=True,
+    )
+    concern_raise(
+        mentorship=concern.mentorship,
+        user=concern.mentorship.mentor,
+        topic="fit",
+        text="Not helping.",
+    )
+    return concern.mentorship.scheme
 
 
 @pytest.mark.django_db

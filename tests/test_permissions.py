@@ -666,6 +666,43 @@ MATRIX = [
             ("sessions:action_status", {"pk": "@active_mentorship", "action": 999999}, 405),
         ]
     ],
+    # --- reminders: the coordinators' reminder settings and at-risk queue ---
+    # The scheme's coordinators only, as the session settings: everyone else, the other
+    # scheme's coordinator, HR, admins and the pair included, gets 404.
+    *[
+        (name, {"slug": "council"}, {"anonymous": LOGIN, "coordinator": 200, "*": 404})
+        for name in ("sessions:reminder_settings", "sessions:at_risk")
+    ],
+    *[
+        (name, {"slug": "another"}, {"anonymous": LOGIN, "other_coordinator": 200, "*": 404})
+        for name in ("sessions:reminder_settings", "sessions:at_risk")
+    ],
+    *[
+        (name, {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404})
+        for name in ("sessions:reminder_settings", "sessions:at_risk")
+    ],
+    # POST only: the pair is loaded within the scheme first, so only its coordinators
+    # learn the method; another scheme's pair, or none, is 404 to everyone.
+    (
+        "sessions:at_risk_handle",
+        {"slug": "council", "pk": "@concern.mentorship_id"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "sessions:at_risk_handle",
+        {"slug": "council", "pk": "@mentorship"},
+        {"anonymous": LOGIN, "coordinator": 405, "*": 404},
+    ),
+    (
+        "sessions:at_risk_handle",
+        {"slug": "another", "pk": "@concern.mentorship_id"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
+    (
+        "sessions:at_risk_handle",
+        {"slug": "council", "pk": 999999},
+        {"anonymous": LOGIN, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
