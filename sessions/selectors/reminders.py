@@ -325,7 +325,7 @@ class _Scanner:
             status=SessionStatus.PLANNED,
             starts_at__gt=self.now,
             starts_at__lte=self.now + timedelta(days=16),
-        ).values("id", "mentorship_id", "starts_at", "created_at", "agenda")
+        ).values("id", "mentorship_id", "starts_at", "created_at", "agenda").order_by()
         for session in upcoming:
             pair = self.by_id.get(session["mentorship_id"])
             if pair is None:
@@ -375,7 +375,7 @@ class _Scanner:
             summary="",
             starts_at__lte=self.now,
             starts_at__gte=self.now - timedelta(days=longest) - SUMMARY_WINDOW - timedelta(days=1),
-        ).values("id", "mentorship_id", "starts_at")
+        ).values("id", "mentorship_id", "starts_at").order_by()
         for session in held:
             pair = self.by_id.get(session["mentorship_id"])
             if pair is None:
@@ -611,7 +611,7 @@ class _Scanner:
         """Concerns still open, and a "not working" answer to the early check."""
         for concern in Concern.objects.filter(
             self._active_filter(), status=Concern.Status.OPEN
-        ).values("id", "mentorship_id", "created_at", "role"):
+        ).values("id", "mentorship_id", "created_at", "role").order_by():
             pair = self.by_id.get(concern["mentorship_id"])
             if pair is not None:
                 self.flag(
@@ -707,8 +707,7 @@ class _Scanner:
         coordinator has handled."""
         quiet = set(
             RiskHandling.objects.filter(
-                mentorship_id__in={risk.mentorship_id for risk in self.scan.risks},
-                handled_at__isnull=False,
+                self._active_filter(), handled_at__isnull=False
             ).values_list("mentorship_id", "reason", "situation")
         )
         self.queries += 1
