@@ -15,11 +15,13 @@ from matching.models import Mentorship
 from matching.services.mentorship_emails import mentorship_email_send
 from mentoring.models import User
 from mentoring.services import user_welcome_email_send
-from schemes.models import Application
+from schemes.models import Application, Scheme
 from schemes.services.applications import application_email_send
 from schemes.services.invitations import invitation_email_send
-from sessions.models import MentoringSession, PairingCheck
+from sessions.models import MentoringSession, PairingCheck, Reminder
+from sessions.rules import KINDS
 from sessions.services.reflections import pairing_check_email_send
+from sessions.services.reminders import reminder_render
 from sessions.services.sessions import session_email_send
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +142,57 @@ def send_each(mentorship, invitation) -> dict[str, list]:
     collect(
         "session_cancelled", lambda: session_email_send(session_id=session.pk, event="cancelled")
     )
+    for kind, messages in reminder_messages(mentorship, session, invitation).items():
+        sent[f"reminder_{kind}"] = messages
     return sent
+
+
+def reminder_messages(mentorship, session, invitation) -> dict[str, list]:
+    """Every reminder e-mail, rendered for the awkward pair (active again, its concern
+    still open, so that the coordinators' digest lists it), by kind."""
+    now = timezone.now()
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        status=Mentorship.Status.ACTIVE, started_at=now - timedelta(days=60), ended_at=None
+    )
+    mentorship.refresh_from_db()
+    scheme, mentee, mentor = mentorship.scheme, mentorship.mentee, mentorship.mentor
+    coordinator = User.objects.get(email="coordinator@example.org")
+    on_pair = {"subject_type": "mentorship", "subject_id": mentorship.pk}
+    on_session = {"subject_type": "session", "subject_id": session.pk}
+    # (kind, person, what it is about, occasion)
+    rows = [
+        ("session_tomorrow", mentee, on_session, session.starts_at.isoformat()),
+        ("agenda_missing", mentee, on_session, session.starts_at.isoformat()),
+        ("summary_missing", mentor, on_session, ""),
+        ("gap", mentee, on_pair, "2025-01-06"),
+        ("gap", mentor, on_pair, "2025-01-06"),
+        ("agreement_unsigned", mentor, on_pair, ""),
+        ("match_unanswered", mentee, on_pair, mentorship.respond_by.isoformat()),
+        ("evaluation_due", mentee, on_pair, "mid"),
+        ("evaluation_due", mentor, on_pair, "mid:again"),
+        (
+            "window_closing",
+            mentee,
+            {"subject_type": "invitation", "subject_id": invitation.pk},
+            "2025-03-01",
+        ),
+        ("digest", coordinator, {"subject_type": "scheme", "subject_id": scheme.pk}, "2025-03-03"),
+    ]
+    assert {kind for kind, _, _, _ in rows} == set(KINDS)
+    Scheme.objects.filter(pk=scheme.pk).update(applications_close_on=timezone.localdate())
+    messages: dict[str, list] = {}
+    for kind, user, subject, occasion in rows:
+        reminder = Reminder.objects.create(
+            kind=kind,
+            scheme=scheme,
+            recipient=f"user:{user.pk}",
+            user=user,
+            mentorship=None if kind in ("window_closing", "digest") else mentorship,
+            occasion=occasion,
+            **subject,
+        )
+        messages.setdefault(kind, []).append(reminder_render(reminder))
+    return messages
 
 
 def split(messages, coordinator_email):
@@ -180,6 +232,14 @@ def test_a_concern_email_never_carries_the_pairs_text(awkward, invitation, coord
     assert [m.to for m in messages] == [[coordinator.email]]
     assert NOTE not in messages[0].body
     assert "O&#x27;Neill&#x27;s reason" not in messages[0].alternatives[0][0]
+
+
+def test_the_digest_never_carries_the_concerns_text(awkward, invitation, coordinator):
+    (digest,) = send_each(awkward, invitation)["reminder_digest"]
+    assert digest.to == [coordinator.email]
+    assert "A concern is open" in digest.body
+    assert NOTE not in digest.body
+    assert "O&#x27;Neill&#x27;s reason" not in digest.alternatives[0][0]
 
 
 def test_a_note_reads_as_typed_in_text_and_escaped_in_html(awkward, invitation, coordinator):

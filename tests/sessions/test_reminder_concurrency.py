@@ -83,6 +83,4 @@ def test_the_beat_scheduled_sweep_runs_on_a_real_worker_and_e_mails(real_worker,
             time.sleep(0.1)
     reminder = Reminder.objects.get(kind="evaluation_due")
     assert reminder.user == active_mentorship.mentee
-    assert [m.to for m in mail.outbox] == [
-        [active_mentorship.mentee.email]
-    ]
+    assert [m.to for m in mail.outbox] == [[active_mentorship.mentee.email]]
