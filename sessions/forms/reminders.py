@@ -36,7 +36,8 @@ class ReminderRuleForm(CleanTextMixin, forms.Form):
         self.setting = setting
         rule = setting.rule
         kwargs.setdefault("initial", {"enabled": setting.enabled, "days": setting.days})
-        super().__init__(*args, prefix=rule.kind, **kwargs)
+        kwargs["prefix"] = rule.kind
+        super().__init__(*args, **kwargs)
         if rule.kind == "digest":
             self.fields["enabled"].label = "Send the digest"
         if rule.max_days:

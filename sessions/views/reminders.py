@@ -3,6 +3,8 @@ sentence with the scheme's numbers, switched on or off, its days) with the remin
 that could not be sent, and its at-risk queue, where a coordinator records a
 follow-up note on a flag and marks it handled."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,7 +51,8 @@ def reminder_settings(request: HttpRequest, access: SchemeAccess) -> HttpRespons
         if not changed:
             messages.info(request, "Nothing changed: the reminders run as before.")
             return redirect("sessions:reminder_settings", slug=scheme.slug)
-        refused = _rules_save(scheme, request.user, changed)
+        # Signed in: ``coordinator_view`` let only the scheme's coordinators through.
+        refused = _rules_save(scheme, cast(User, request.user), changed)
         if refused is None:
             count = len(changed)
             messages.success(
@@ -176,7 +179,7 @@ def at_risk_handle(
     handled = action == HANDLE_DONE or (action != HANDLE_REOPEN and row.is_handled)
     try:
         risk_handle(
-            coordinator=request.user,
+            coordinator=cast(User, request.user),
             mentorship=mentorship,
             reason=data["reason"],
             situation=data["situation"],
