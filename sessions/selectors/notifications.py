@@ -129,9 +129,7 @@ def _describe(reminder: Reminder, zone: ZoneInfo, starts: dict[int, datetime]) -
     if kind == "agreement_unsigned":
         return f"Your agreement with {other}, in {scheme}."
     if kind == "match_unanswered":
-        by = ""
-        if mentorship is not None and mentorship.respond_by:
-            by = f", to answer by {_moment(mentorship.respond_by, zone)}"
+        by = f", to answer by {_moment(mentorship.respond_by, zone)}" if mentorship else ""
         return f"Your match with {other} in {scheme}{by}."
     if kind == "evaluation_due":
         milestone, _, again = reminder.occasion.partition(":")
@@ -207,21 +205,20 @@ def _lines(rule: Rule, schemes: list[Scheme], settings_by_scheme: dict) -> list[
     together; the defaults when the person is in no scheme yet."""
     if not schemes:
         gap = Scheme._meta.get_field("max_gap_weeks").get_default()
-        sentence = rule_sentence(rule, days=rule.default_days, gap_weeks=gap)
-        return [f"Unless a scheme changes it: {_lower_first(sentence)}"]
+        default = rule_sentence(rule, days=rule.default_days, gap_weeks=gap)
+        return [f"Unless a scheme changes it: {_lower_first(default)}"]
     said: dict[str | None, list[str]] = defaultdict(list)
     for scheme in schemes:
         setting = settings_by_scheme[scheme.pk][rule.kind]
-        sentence = (
+        said[
             rule_sentence(rule, days=setting.days, gap_weeks=scheme.max_gap_weeks)
             if setting.enabled
             else None
-        )
-        said[sentence].append(scheme.name)
+        ].append(scheme.name)
     if len(said) == 1:
-        sentence = next(iter(said))
-        if sentence is not None:
-            return [sentence]
+        only = next(iter(said))
+        if only is not None:
+            return [only]
         whose = "your schemes" if len(schemes) > 1 else "your scheme"
         return [f"Switched off by the coordinators of {whose}, so it is not sent."]
     return [

@@ -9,6 +9,8 @@ since mail scanners fetch links, and the POST, which a mail client sends by itse
 with ``List-Unsubscribe=One-Click``, stops it.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.forms import add_service_error
+from mentoring.models import User
 from mentoring.permissions import first_or_404
 from sessions.forms.notifications import NotificationSettingsForm
 from sessions.selectors.notifications import (
@@ -31,32 +34,28 @@ from sessions.selectors.notifications import (
     unsubscribe_target,
 )
 from sessions.selectors.reminders import reminder_url
-from sessions.services.reminders import (
-    notification_open as notification_open_service,
-)
-from sessions.services.reminders import (
-    notification_preferences_update,
-    notifications_read_all,
-)
-from sessions.services.reminders import (
-    unsubscribe as unsubscribe_service,
-)
+from sessions.services import reminders as services
 
 PER_PAGE = 25
+
+
+def _me(request: HttpRequest) -> User:
+    """The person signed in (every view that asks is behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The person's notifications, newest first, a page at a time."""
-    page = Paginator(notifications_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(_me(request)), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "sessions/notifications/list.html",
         {
             "page": page,
             "rows": notification_rows(list(page.object_list)),
-            "unread": unread_count(request.user),
+            "unread": unread_count(_me(request)),
         },
     )
 
@@ -65,8 +64,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where the person does what it asks."""
-    reminder = first_or_404(own_notifications(request.user).filter(pk=pk), "No such notification.")
-    notification_open_service(user=request.user, reminder=reminder)
+    reminder = first_or_404(own_notifications(_me(request)).filter(pk=pk), "No such notification.")
+    services.notification_open(user=_me(request), reminder=reminder)
     return redirect(reminder_url(reminder))
 
 
@@ -74,7 +73,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark every notification of the person read."""
-    count = notifications_read_all(user=request.user)
+    count = services.notifications_read_all(user=_me(request))
     if count:
         messages.success(request, "Your notifications are all marked read.")
     return redirect("sessions:notifications")
@@ -84,13 +83,13 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """Which optional reminders the person gets by e-mail."""
-    optional, essential = notification_choices(request.user)
+    optional, essential = notification_choices(_me(request))
     form = NotificationSettingsForm(
         request.POST if request.method == "POST" else None, choices=optional
     )
     if request.method == "POST" and form.is_valid():
         try:
-            notification_preferences_update(user=request.user, by_email=form.by_email())
+            services.notification_preferences_update(user=_me(request), by_email=form.by_email())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -120,7 +119,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             {"target": target, "token": token},
         )
     try:
-        unsubscribe_service(token=token)
+        services.unsubscribe(token=token)
     except ValidationError:
         return render(request, "sessions/notifications/unsubscribe_invalid.html", status=400)
     return render(request, "sessions/notifications/unsubscribed.html", {"target": target})
