@@ -253,6 +253,15 @@ PAGES = [
         200,
     ),
     ("mentee", "agreements:pair", {"pk": "@planned_session.mentorship_id"}, 200),
+    # --- reminders: notifications ---
+    ("mentee", "sessions:notifications", {}, 200),
+    ("coordinator", "sessions:notifications", {}, 200),
+    ("mentee", "sessions:notification_settings", {}, 200),
+    ("coordinator", "sessions:notification_settings", {}, 200),
+    ("outsider", "sessions:notification_settings", {}, 200),
+    ("anonymous", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
+    ("mentee", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
+    ("anonymous", "sessions:unsubscribe", {"token": "not-a-token"}, 400),
 ]
 
 
