@@ -23,13 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentoring.forms import add_service_error
 from mentoring.models import User
-from mentoring.permissions import first_or_404
 from sessions.forms.notifications import NotificationSettingsForm
+from sessions.permissions import get_own_notification
 from sessions.selectors.notifications import (
     notification_choices,
     notification_rows,
     notifications_for,
-    own_notifications,
     unread_count,
     unsubscribe_target,
 )
@@ -64,7 +63,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where the person does what it asks."""
-    reminder = first_or_404(own_notifications(_me(request)).filter(pk=pk), "No such notification.")
+    reminder = get_own_notification(_me(request), pk)
     services.notification_open(user=_me(request), reminder=reminder)
     return redirect(reminder_url(reminder))
 
