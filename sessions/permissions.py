@@ -4,16 +4,17 @@
 Every page under ``/pairs/<pk>/sessions/``, ``/pairs/<pk>/evaluations/`` and the like
 is for the mentee and the mentor of that mentorship only (``pair_view``): anyone else
 gets 404. A reflection is its author's until they share it. The coordinators' settings
-page is reached through ``schemes.permissions.coordinator_view``.
+page is reached through ``schemes.permissions.coordinator_view``. A notification is
+its person's alone (``get_own_notification``).
 """
 
 from django.http import Http404
 
 from agreements.permissions import PairAccess
 from mentoring.permissions import first_or_404
-from sessions.models import MentoringSession, SessionAction
+from sessions.models import MentoringSession, Reminder, SessionAction
 
-__all__ = ["get_pair_action", "get_pair_session", "reflection_kinds_for"]
+__all__ = ["get_own_notification", "get_pair_action", "get_pair_session", "reflection_kinds_for"]
 
 
 def get_pair_session(access: PairAccess, pk: int) -> MentoringSession:
@@ -42,3 +43,12 @@ def reflection_kinds_for(role: str) -> tuple[str, ...]:
     if role == "mentor":
         return ("mentor_after", "mentor_checklist")
     raise Http404("No such reflection.")
+
+
+def get_own_notification(user, pk: int) -> Reminder:
+    """Notification ``pk`` of ``user`` (one of their reminders, not a skipped one); 404
+    for anyone else's: a person's notifications are theirs alone."""
+    return first_or_404(
+        Reminder.objects.filter(pk=pk, user=user).exclude(status=Reminder.Status.SKIPPED),
+        "No such notification.",
+    )

@@ -502,3 +502,33 @@ def final_review(wind_up_pair, mentee):
 def evaluated_pair(end_evaluations):
     """The mentorship of ``end_evaluations``: a baseline and both end evaluations."""
     return end_evaluations[0].mentorship
+
+
+# --- reminders: notifications ---
+
+
+@pytest.fixture
+def mentee_reminder(planned_session, mentee):
+    """The mentee's notification, e-mailed and unread: no agenda yet for
+    ``planned_session``."""
+    from sessions.models import Reminder
+
+    return Reminder.objects.create(
+        kind="agenda_missing",
+        scheme=planned_session.mentorship.scheme,
+        recipient=f"user:{mentee.pk}",
+        user=mentee,
+        subject_type="session",
+        subject_id=planned_session.pk,
+        mentorship=planned_session.mentorship,
+        occasion=planned_session.starts_at.isoformat(),
+        status="sent",
+    )
+
+
+@pytest.fixture
+def unsubscribe_token_value(mentee_reminder):
+    """The signed token of the unsubscribe link in ``mentee_reminder``'s e-mail."""
+    from sessions.services.reminders import unsubscribe_token
+
+    return unsubscribe_token(reminder=mentee_reminder)

@@ -260,6 +260,15 @@ PAGES = [
     ("coordinator", "sessions:at_risk", {"slug": "@scheme_with_pairs.slug"}, 200),
     ("coordinator", "sessions:at_risk", {"slug": "@handled_risk_scheme.slug"}, 200),
     ("coordinator", "scheme", {"slug": "@scheme_with_pairs.slug"}, 200),
+    # --- reminders: notifications ---
+    ("mentee", "sessions:notifications", {}, 200),
+    ("coordinator", "sessions:notifications", {}, 200),
+    ("mentee", "sessions:notification_settings", {}, 200),
+    ("coordinator", "sessions:notification_settings", {}, 200),
+    ("outsider", "sessions:notification_settings", {}, 200),
+    ("anonymous", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
+    ("mentee", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
+    ("anonymous", "sessions:unsubscribe", {"token": "not-a-token"}, 400),
 ]
 
 

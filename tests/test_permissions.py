@@ -703,6 +703,21 @@ MATRIX = [
         {"slug": "council", "pk": 999999},
         {"anonymous": LOGIN, "*": 404},
     ),
+    # --- reminders: notifications ---
+    # Each person's own: the list, the settings, marking all read (POST only).
+    ("sessions:notifications", {}, {"anonymous": LOGIN, "*": 200}),
+    ("sessions:notification_settings", {}, {"anonymous": LOGIN, "*": 200}),
+    ("sessions:notifications_read", {}, {"anonymous": LOGIN, "*": 405}),
+    # The mentee's notification: hers alone; opening it leads to the session's agenda.
+    (
+        "sessions:notification_open",
+        {"pk": "@mentee_reminder"},
+        {"anonymous": LOGIN, "mentee": 302, "*": 404},
+    ),
+    ("sessions:notification_open", {"pk": 999999}, {"anonymous": LOGIN, "*": 404}),
+    # The link in the e-mail works for whoever holds it; a GET changes nothing.
+    ("sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, {"*": 200}),
+    ("sessions:unsubscribe", {"token": "not-a-token"}, {"*": 400}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -558,8 +558,8 @@ def test_the_scheme_pages_queries_do_not_grow_with_its_applications(
     )
     InvitationFactory.create_batch(10, scheme=scheme)
     # Eight for the page and its applications, four for the matching summary, one for
-    # the pairs.
-    with django_assert_max_num_queries(13):
+    # the pairs, one for the navigation's unread count.
+    with django_assert_max_num_queries(14):
         response = client.get(DETAIL_URL)
     assert response.context["application_counts"].total == 60
 
