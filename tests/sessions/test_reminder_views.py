@@ -166,8 +166,8 @@ def test_switching_a_rule_off_stops_its_reminders_in_the_sweep(
 
 def test_switching_on_for_new_occasions_only_sets_the_moment(client, coordinator, scheme):
     reminder_rule_update(scheme=scheme, coordinator=coordinator, kind="gap", enabled=False)
-    client.force_login(coordinator)
     with time_machine.travel(at(0, 11), tick=False):
+        client.force_login(coordinator)  # a coordinator's sign-in lasts hours, not a day
         client.post(
             settings_url(scheme),
             rules_post(scheme, **{"gap-enabled": "on", "gap-catch_up": "new"}),
