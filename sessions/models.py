@@ -404,7 +404,6 @@ class Reminder(models.Model):
         SENT = "sent", "E-mailed"
         IN_APP = "in_app", "Shown in the app only"
         SKIPPED = "skipped", "Not sent: no longer needed"
-        FAILED = "failed", "E-mail failed"
 
     kind = models.CharField(max_length=30, choices=KIND_CHOICES)
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="reminders")

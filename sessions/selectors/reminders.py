@@ -41,6 +41,7 @@ from sessions.models import Reminder as ReminderRow
 from sessions.rules import RULES, Rule
 
 __all__ = [
+    "PERSONAL_REASONS",
     "RISK_REASONS",
     "Due",
     "Risk",
@@ -65,6 +66,9 @@ RISK_REASONS: dict[str, tuple[str, str | None]] = {
     "concern_open": ("A concern is open", None),
     "pairing_not_working": ("Said the pairing is not working", None),
 }
+# What one of a pair told the coordinators: never shown to a coordinator who is the
+# other person of that pair (the at-risk page, the digest).
+PERSONAL_REASONS = frozenset({"concern_open", "pairing_not_working"})
 # How long after the second request an evaluation counts as overdue.
 OVERDUE_AFTER_AGAIN = timedelta(days=7)
 # A held session's summary is asked for within a week of its day: a late sweep still

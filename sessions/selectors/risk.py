@@ -22,7 +22,7 @@ from mentoring.models import OutboxMessage
 from schemes.models import Scheme
 from sessions.models import Reminder, RiskHandling
 from sessions.rules import Rule, rule_for
-from sessions.selectors.reminders import Risk, reminders_scan
+from sessions.selectors.reminders import PERSONAL_REASONS, Risk, reminders_scan
 from sessions.services.reminders import REMINDER_EMAIL
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 # Flags that carry what one person of the pair told the coordinators.
-PERSONAL_REASONS = frozenset({"concern_open", "pairing_not_working"})
 FAILED_SHOWN = 50
 
 

@@ -49,7 +49,7 @@ from sessions.models import (
     RiskHandling,
 )
 from sessions.rules import KINDS, rule_for
-from sessions.selectors.reminders import Due, reminder_url, reminders_scan
+from sessions.selectors.reminders import PERSONAL_REASONS, Due, reminder_url, reminders_scan
 
 __all__ = [
     "PEOPLE_FROM_HOUR",
@@ -160,7 +160,7 @@ def _still_due(reminder: Reminder, now: datetime) -> bool:
     if reminder.kind == "window_closing":
         scan = reminders_scan(now=now, scheme_ids=[reminder.scheme_id], mentorship_ids=[])
     elif reminder.kind == "digest":
-        return bool(_digest_risks(reminder.scheme_id, now))
+        return bool(_digest_risks(reminder.scheme_id, now, reminder.user_id))
     else:
         scan = reminders_scan(
             now=now,
@@ -178,8 +178,10 @@ def _still_due(reminder: Reminder, now: datetime) -> bool:
     return any(item.key == key for item in scan.due)
 
 
-def _digest_risks(scheme_id: int, now: datetime) -> list[dict[str, Any]]:
-    """The scheme's pairs at risk that no coordinator has handled, for the digest."""
+def _digest_risks(scheme_id: int, now: datetime, reader_id: int | None) -> list[dict[str, Any]]:
+    """The scheme's pairs at risk that no coordinator has handled, for the digest of
+    the coordinator ``reader_id``: what the other person of their own pair told the
+    coordinators (a concern, "not working") is left out, as on the at-risk page."""
     scan = reminders_scan(now=now, scheme_ids=[scheme_id], include_window=False)
     handled = set(
         RiskHandling.objects.filter(
@@ -190,6 +192,13 @@ def _digest_risks(scheme_id: int, now: datetime) -> list[dict[str, Any]]:
     pairs = Mentorship.objects.select_related("mentee", "mentor", "scheme").in_bulk(
         {risk.mentorship_id for risk in open_risks}
     )
+    open_risks = [
+        risk
+        for risk in open_risks
+        if risk.reason not in PERSONAL_REASONS
+        or reader_id
+        not in (pairs[risk.mentorship_id].mentee_id, pairs[risk.mentorship_id].mentor_id)
+    ]
     return [
         {
             "label": risk.label,
@@ -258,7 +267,7 @@ def _context(reminder: Reminder, now: datetime) -> tuple[dict[str, Any], list]:
     if reminder.kind == "window_closing":
         context.update(close_on=scheme.applications_close_on)
     if reminder.kind == "digest":
-        context.update(risks=_digest_risks(scheme.pk, now))
+        context.update(risks=_digest_risks(scheme.pk, now, reminder.user_id))
     return context, attachments
 
 
@@ -319,7 +328,7 @@ def digest_render(*, scheme: Scheme, coordinator: User, now: datetime | None = N
     """The digest ``coordinator`` would get now for ``scheme`` (``send_digest
     --dry-run``), or None when no pair is at risk."""
     now = now or timezone.now()
-    if not _digest_risks(scheme.pk, now):
+    if not _digest_risks(scheme.pk, now, coordinator.pk):
         return None
     reminder = Reminder(
         kind="digest",

@@ -445,3 +445,13 @@ def test_the_scan_makes_the_same_number_of_queries_for_3_or_30_pairs(scheme, con
     many, many_risks = count()
     assert few == many
     assert many_risks >= few_risks >= 1
+
+
+def test_a_coordinator_is_not_told_of_a_concern_about_their_own_pair(concern, coordinator, sweep):
+    # The coordinator is also the pair's mentor: the concern the mentee raised about
+    # them is not theirs to read, so their digest has nothing to say and is not sent.
+    Mentorship.objects.filter(pk=concern.mentorship_id).update(mentor=coordinator)
+    sweep(at(next_monday(), 9, 5))
+    (reminder,) = Reminder.objects.filter(kind="digest")
+    assert reminder.status == Reminder.Status.SKIPPED
+    assert not emails_to("coordinator@example.org")
