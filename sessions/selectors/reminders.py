@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -241,7 +242,7 @@ class _Scanner:
         self.scan.due.append(Due(kind=setting.rule.kind, trigger=trigger, **fields))  # type: ignore[arg-type]
 
     def to_person(
-        self, setting: RuleSetting, trigger: datetime, pair: dict, user_id: int, **fields: object
+        self, setting: RuleSetting, trigger: datetime, pair: Any, user_id: int, **fields: object
     ) -> None:
         if user_id not in self.active_users:
             return
@@ -256,7 +257,7 @@ class _Scanner:
             **fields,
         )
 
-    def flag(self, pair: dict, reason: str, situation: str, since: datetime, detail: str) -> None:
+    def flag(self, pair: Any, reason: str, situation: str, since: datetime, detail: str) -> None:
         self.scan.risks.append(
             Risk(
                 mentorship_id=pair["id"],
@@ -278,7 +279,7 @@ class _Scanner:
         )
         if self.mentorship_ids is not None:
             query = query.filter(pk__in=self.mentorship_ids)
-        rows = list(
+        rows: list[Any] = list(
             query.values(
                 "id",
                 "scheme_id",
@@ -321,11 +322,15 @@ class _Scanner:
     def sessions(self) -> None:
         """A session coming up, no agenda, no summary, and the gap since the last one."""
         base = MentoringSession.objects.filter(self._active_filter())
-        upcoming = base.filter(
-            status=SessionStatus.PLANNED,
-            starts_at__gt=self.now,
-            starts_at__lte=self.now + timedelta(days=16),
-        ).values("id", "mentorship_id", "starts_at", "created_at", "agenda")
+        upcoming = (
+            base.filter(
+                status=SessionStatus.PLANNED,
+                starts_at__gt=self.now,
+                starts_at__lte=self.now + timedelta(days=16),
+            )
+            .values("id", "mentorship_id", "starts_at", "created_at", "agenda")
+            .order_by()
+        )
         for session in upcoming:
             pair = self.by_id.get(session["mentorship_id"])
             if pair is None:
@@ -370,21 +375,28 @@ class _Scanner:
             ),
             default=0,
         )
-        held = base.filter(
-            status=SessionStatus.HELD,
-            summary="",
-            starts_at__lte=self.now,
-            starts_at__gte=self.now - timedelta(days=longest) - SUMMARY_WINDOW - timedelta(days=1),
-        ).values("id", "mentorship_id", "starts_at")
-        for session in held:
-            pair = self.by_id.get(session["mentorship_id"])
+        held = (
+            base.filter(
+                status=SessionStatus.HELD,
+                summary="",
+                starts_at__lte=self.now,
+                starts_at__gte=self.now
+                - timedelta(days=longest)
+                - SUMMARY_WINDOW
+                - timedelta(days=1),
+            )
+            .values("id", "mentorship_id", "starts_at")
+            .order_by()
+        )
+        for done in held:
+            pair = self.by_id.get(done["mentorship_id"])
             if pair is None:
                 continue
             scheme_id = pair["scheme_id"]
             setting = self.setting(scheme_id, "summary_missing")
             if setting is None:
                 continue
-            trigger_day = self.local_date(scheme_id, session["starts_at"]) + timedelta(
+            trigger_day = self.local_date(scheme_id, done["starts_at"]) + timedelta(
                 days=setting.days
             )
             today = self.today[scheme_id]
@@ -397,7 +409,7 @@ class _Scanner:
                     pair,
                     pair[f"{role}_id"],
                     subject_type="session",
-                    subject_id=session["id"],
+                    subject_id=done["id"],
                     occasion="",
                 )
         self.queries += 1
@@ -609,9 +621,11 @@ class _Scanner:
 
     def concerns_and_checks(self) -> None:
         """Concerns still open, and a "not working" answer to the early check."""
-        for concern in Concern.objects.filter(
-            self._active_filter(), status=Concern.Status.OPEN
-        ).values("id", "mentorship_id", "created_at", "role"):
+        for concern in (
+            Concern.objects.filter(self._active_filter(), status=Concern.Status.OPEN)
+            .values("id", "mentorship_id", "created_at", "role")
+            .order_by()
+        ):
             pair = self.by_id.get(concern["mentorship_id"])
             if pair is not None:
                 self.flag(
@@ -621,7 +635,7 @@ class _Scanner:
                     concern["created_at"],
                     f"The {concern['role']} raised a concern that is not resolved yet.",
                 )
-        latest: dict[tuple[int, str], dict] = {}
+        latest: dict[tuple[int, str], Any] = {}
         for check in (
             PairingCheck.objects.filter(self._active_filter())
             .order_by("answered_at", "pk")
@@ -707,8 +721,7 @@ class _Scanner:
         coordinator has handled."""
         quiet = set(
             RiskHandling.objects.filter(
-                mentorship_id__in={risk.mentorship_id for risk in self.scan.risks},
-                handled_at__isnull=False,
+                self._active_filter(), handled_at__isnull=False
             ).values_list("mentorship_id", "reason", "situation")
         )
         self.queries += 1

@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +76,8 @@ UNSUBSCRIBE_SALT = "sessions.notifications.unsubscribe"
 # Reminders to people are sent from this hour in the scheme's time zone.
 PEOPLE_FROM_HOUR = 8
 INSERT_BATCH = 2000
+# How far back the sweep reads the records it need not insert again.
+RECENT = timedelta(days=180)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,18 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     scan = reminders_scan(now=now)
     due = [item for item in scan.due if _awake(item, now, scan.zones)]
+    # What recent sweeps recorded is left out before inserting (the hourly sweep finds
+    # most of it again); the unique constraint alone decides, so an older record that
+    # is not read here is still skipped by the insert.
+    recorded = set(
+        Reminder.objects.filter(
+            scheme_id__in={item.scheme_id for item in due},
+            created_at__gte=now - RECENT,
+        )
+        .order_by()
+        .values_list("kind", "recipient", "subject_type", "subject_id", "occasion")
+    )
+    new = [item for item in due if item.key not in recorded]
     claim = uuid.uuid4()
     with transaction.atomic():
         Reminder.objects.bulk_create(
@@ -115,7 +129,7 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
                     claim=claim,
                     created_at=now,
                 )
-                for item in due
+                for item in new
             ],
             ignore_conflicts=True,
             batch_size=INSERT_BATCH,
