@@ -547,10 +547,13 @@ def seed_reminders(*, scheme: Scheme, demo_mentee, demo_mentor) -> bool:
     for moment, session in sorted(replays, key=lambda replay: replay[0]):
         if moment > now:
             continue
-        held = {"pk": session.pk if session else 0, "status": MentoringSession.Status.HELD}
-        MentoringSession.objects.filter(**held).update(status=MentoringSession.Status.PLANNED)
+        # The meeting replayed is held now: for the sweep, it is planned again, as then.
+        replayed = MentoringSession.objects.filter(pk=session.pk if session else 0)
+        replayed.filter(status=MentoringSession.Status.HELD).update(
+            status=MentoringSession.Status.PLANNED
+        )
         reminders_sweep(now=moment)
-        MentoringSession.objects.filter(pk=held["pk"]).update(status=MentoringSession.Status.HELD)
+        replayed.update(status=MentoringSession.Status.HELD)
         # The sweep covers every scheme: what it recorded for another one (a benchmark
         # scheme in the same database) is taken out again, to come at its own time.
         Reminder.objects.filter(created_at=moment).exclude(scheme=scheme).delete()
