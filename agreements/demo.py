@@ -10,9 +10,10 @@ the pages read as a year of a scheme rather than one second of it:
   in force, version 3 changed by the mentor and signed by nobody yet; two goals with
   SMART targets (one target done), one goal's progress rated six times from 3 to 7 and
   shared with the coordinators;
-- the other active pairs, one in each stage: just started, with a draft agreement
-  (initiation); agreement signed, setting targets (goal setting); near the end date
-  (wind-up); past it, keeping in touch (distance); and one completed;
+- the other active pairs, one in each stage: started a little over two weeks ago, with
+  a draft agreement nobody has signed yet (initiation); agreement signed, setting
+  targets (goal setting); near the end date (wind-up); past it, keeping in touch
+  (distance); and one completed;
 - one open concern, from the mentee of the goal-setting pair about cancelled meetings.
 
 It runs once: when the scheme has any agreement it changes nothing.
@@ -171,7 +172,7 @@ class Story:
 OTHER_PAIRS = [
     Story(
         Stage.INITIATION,
-        6,
+        16,
         "prepare for a first management role",
         ["Understand what a team manager's week looks like"],
         "",

@@ -1,5 +1,5 @@
 """The demo's pairs meeting: sessions, agendas, summaries, actions, reflections, pulses,
-the early check, evaluations and final reviews.
+the early check, evaluations and final reviews; then their reminders.
 
 ``seed_demo`` calls ``seed_sessions`` after ``agreements.demo`` has taken each pair to
 its stage. Everything goes through the real services, as the pair would have done it,
@@ -12,13 +12,16 @@ and each step is then dated back to when it happened in the pair's story:
   private, the mentor's review of a session among them), both saying the pairing works
   after the first meeting, and the mentee's baseline evaluation (the mid-point falls
   due at six months);
-- the pair just started: its first meeting planned, its baseline given;
+- the pair two weeks in: its first meeting planned, its baseline given, its
+  agreement not signed yet (at risk);
 - the goal-setting pair: two meetings cancelled by the mentor (the subject of the
-  demo's open concern), the baseline given;
+  demo's open concern), the baseline not given (overdue, at risk);
 - the wind-up pair: a year of monthly sessions, the baseline, the mid-point and the end
   evaluations given, the final review still to write;
-- the distance pair: the same, then the final review that moved it to the distance
-  stage; the follow-up is due three months after it;
+- the distance pair: the same, but its mentor answered after the first meeting that
+  the pairing was not working, and its last regular meeting was cancelled and never
+  replaced (no session for too long, at risk); then the final review that moved it to
+  the distance stage; the follow-up is due three months after it;
 - the completed pair: the same, and the follow-up three months after the final review,
   whose completion by the mentee completed the mentorship.
 
@@ -27,14 +30,20 @@ follow-up. ``agreements.demo`` has already moved the later pairs on, so their st
 first set back to the wind-up and the moves the final review and the follow-up make
 replace the ones it made, at the same moments. It runs once: when any of the scheme's
 pairs has a session it changes nothing.
+
+``seed_reminders`` then brings the match still waiting for both replies near its
+deadline (the last at-risk state), and replays the reminders' sweep over the last weeks
+so the people and the coordinators have notifications, read and unread, and a digest.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 
 from agreements.models import Goal, StageMove, Target
@@ -47,13 +56,16 @@ from sessions.models import (
     PairingCheck,
     Pulse,
     Reflection,
+    Reminder,
     SessionAction,
     SessionFormat,
 )
 from sessions.selectors.evaluations import evaluation_state
-from sessions.selectors.settings import session_settings_for
+from sessions.selectors.reminders import rule_settings
+from sessions.selectors.settings import scheme_time_zone, session_settings_for
 from sessions.services.evaluations import evaluation_complete, final_review_complete
 from sessions.services.reflections import pairing_check_answer, pulse_record, reflection_save
+from sessions.services.reminders import PEOPLE_FROM_HOUR, reminders_sweep
 from sessions.services.sessions import (
     action_set_done,
     session_agenda_save,
@@ -492,6 +504,113 @@ def seed_sessions(*, scheme: Scheme, demo_mentee, demo_mentor) -> bool:
     return True
 
 
+def seed_reminders(*, scheme: Scheme, demo_mentee, demo_mentor) -> bool:
+    """Give the demo scheme its reminders and pairs at risk, once; False when it has
+    reminders already.
+
+    The stories above leave a pair in each at-risk state but one: the match still
+    waiting for both replies is given a deadline tomorrow afternoon. Then the
+    hourly sweep is replayed at the moments that matter, in order, each recording what
+    was due then: at 08:00 the day before each of the demo pair's last three meetings
+    (with that meeting planned, as it was then), at 08:00 the day after the goal-setting
+    pair started (its baseline asked for) and a week later (asked again: it is now
+    overdue), last Monday at 09:00 (the coordinators' digest), and the latest sweep that
+    reminded people. What they recorded counts as sent, as the outbox would have done
+    (``seed_demo`` takes the e-mails out); the demo mentee and mentor have read all
+    their notifications but the latest. The replayed sweeps record nothing for any
+    other scheme."""
+    if Reminder.objects.filter(scheme=scheme).exists():
+        return False
+    ours = Mentorship.objects.filter(
+        scheme=scheme, mentee=demo_mentee, mentor=demo_mentor, status=Mentorship.Status.ACTIVE
+    ).first()
+    if ours is None:
+        return False
+    now = timezone.now()
+    zone = scheme_time_zone(scheme)
+    _deadline_near(scheme, now)
+
+    replays: list[tuple[datetime, MentoringSession | None]] = [
+        (datetime.combine(_local_day(session.starts_at, zone, -1), time(8), zone), session)
+        for session in ours.sessions.filter(status=MentoringSession.Status.HELD).order_by(
+            "-starts_at"
+        )[:3]
+    ]
+    unevaluated = Mentorship.objects.filter(
+        scheme=scheme, status=Mentorship.Status.ACTIVE, stage=Stage.GOAL_SETTING
+    ).first()
+    if unevaluated is not None and unevaluated.started_at is not None:
+        asked = datetime.combine(_local_day(unevaluated.started_at, zone, 1), time(8), zone)
+        again = rule_settings([scheme.pk])[scheme.pk]["evaluation_due"].days
+        replays += [(asked, None), (asked + timedelta(days=again), None)]
+    replays += [(_last_digest(now, zone), None), (_last_sweep(now, zone), None)]
+    for moment, session in sorted(replays, key=lambda replay: replay[0]):
+        if moment > now:
+            continue
+        # The meeting replayed is held now: for the sweep, it is planned again, as then.
+        replayed = MentoringSession.objects.filter(pk=session.pk if session else 0)
+        replayed.filter(status=MentoringSession.Status.HELD).update(
+            status=MentoringSession.Status.PLANNED
+        )
+        reminders_sweep(now=moment)
+        replayed.update(status=MentoringSession.Status.HELD)
+        # The sweep covers every scheme: what it recorded for another one (a benchmark
+        # scheme in the same database) is taken out again, to come at its own time.
+        Reminder.objects.filter(created_at=moment).exclude(scheme=scheme).delete()
+
+    Reminder.objects.filter(scheme=scheme, status=Reminder.Status.QUEUED).update(
+        status=Reminder.Status.SENT, sent_at=F("created_at") + timedelta(minutes=1)
+    )
+    for person in (demo_mentee, demo_mentor):
+        older = Reminder.objects.filter(scheme=scheme, user=person).order_by("-created_at")[1:]
+        Reminder.objects.filter(pk__in=list(older.values_list("pk", flat=True))).update(
+            read_at=F("created_at") + timedelta(hours=2)
+        )
+    return True
+
+
+def _deadline_near(scheme: Scheme, now: datetime) -> None:
+    """The match nobody has answered yet was published long enough ago that its
+    deadline is tomorrow at 17:00 (in the scheme's time zone)."""
+    waiting = (
+        Mentorship.objects.filter(
+            scheme=scheme,
+            status=Mentorship.Status.PROPOSED,
+            mentee_response=Mentorship.Response.PENDING,
+            mentor_response=Mentorship.Response.PENDING,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        return
+    tomorrow = now.astimezone(scheme_time_zone(scheme)).date() + timedelta(days=1)
+    respond_by = datetime.combine(tomorrow, time(17), scheme_time_zone(scheme))
+    Mentorship.objects.filter(pk=waiting.pk).update(
+        created_at=respond_by - timedelta(days=scheme.response_days), respond_by=respond_by
+    )
+
+
+def _local_day(moment: datetime, zone: ZoneInfo, days: int = 0) -> date:
+    return moment.astimezone(zone).date() + timedelta(days=days)
+
+
+def _last_sweep(now: datetime, zone: ZoneInfo) -> datetime:
+    """The latest hourly sweep up to ``now`` that reminded people (before 08:00 in the
+    scheme's time zone, the last one of the evening before)."""
+    local = now.astimezone(zone)
+    if local.hour >= PEOPLE_FROM_HOUR:
+        return local.replace(minute=0, second=0, microsecond=0)
+    return datetime.combine(local.date() - timedelta(days=1), time(23), zone)
+
+
+def _last_digest(now: datetime, zone: ZoneInfo) -> datetime:
+    """The latest Monday 09:00 in the scheme's time zone, up to ``now``."""
+    local = now.astimezone(zone)
+    moment = datetime.combine(local.date() - timedelta(days=local.weekday()), time(9), zone)
+    return moment if moment <= now else moment - timedelta(days=7)
+
+
 @contextmanager
 def _on(mentorship: Mentorship, when: datetime) -> Iterator[None]:
     """Date everything the services write for ``mentorship`` inside the block at
@@ -707,7 +826,8 @@ def _our_story(mentorship: Mentorship) -> None:
 
 
 def _starting_story(mentorship: Mentorship) -> None:
-    """Just started: the baseline given and the first meeting in the diary."""
+    """Two weeks in: the baseline given and the first meeting in the diary (the
+    agreement is still to sign)."""
     people = _people(mentorship)
     start = _start(mentorship)
     _evaluate(mentorship, Milestone.BASELINE, _at(start, 2, 16), 0)
@@ -727,10 +847,10 @@ def _starting_story(mentorship: Mentorship) -> None:
 
 
 def _cancelled_story(mentorship: Mentorship) -> None:
-    """Goal setting: the baseline given, then two meetings cancelled by the mentor at
-    short notice (the mentee's concern is about them)."""
+    """Goal setting: two meetings cancelled by the mentor at short notice (the mentee's
+    concern is about them), and the baseline never given (the reminders' demo asks for
+    it twice, and the pair is then on the at-risk list)."""
     start = _start(mentorship)
-    _evaluate(mentorship, Milestone.BASELINE, _at(start, 4, 12), 1)
     days_in = (timezone.now() - start).days
     for day, reason in (
         (days_in - 20, "A complaint came in that I have to deal with today, sorry."),
@@ -782,7 +902,8 @@ def _year_story(mentorship: Mentorship, ending: str) -> None:
         last = moves.get(Stage.DISTANCE, timezone.now() - timedelta(days=1))
         if _at(start, day) >= last:
             break
-        cancelled = n == 4
+        # The distance pair's last regular meeting fell through, and was never replaced.
+        cancelled = n == 4 or (ending == Stage.DISTANCE and n == len(YEAR_MEETINGS) - 1)
         _meet(
             mentorship,
             Meeting(
@@ -795,8 +916,12 @@ def _year_story(mentorship: Mentorship, ending: str) -> None:
                 reflections={Kind.MENTEE_AFTER: ({"useful": USEFUL[n // 3]}, n % 2 == 0)}
                 if n % 3 == 0
                 else {},
-                cancelled_by="mentee" if cancelled else "",
-                cancel_reason="Off sick: I will send new dates when I am back."
+                cancelled_by=("mentee" if n == 4 else "mentor") if cancelled else "",
+                cancel_reason=(
+                    "Off sick: I will send new dates when I am back."
+                    if n == 4
+                    else "Too much on at work this month: let us find another date soon."
+                )
                 if cancelled
                 else "",
                 format=SessionFormat.VIDEO if n % 4 == 3 else SessionFormat.IN_PERSON,
@@ -805,8 +930,10 @@ def _year_story(mentorship: Mentorship, ending: str) -> None:
         )
         if n == 0:
             for role in ("mentee", "mentor"):
+                # The distance pair's mentor was not sure of the pairing from the start.
+                working = not (ending == Stage.DISTANCE and role == "mentor")
                 with _on(mentorship, _at(start, day + 1, 11)):
-                    pairing_check_answer(mentorship=mentorship, user=people[role], working=True)
+                    pairing_check_answer(mentorship=mentorship, user=people[role], working=working)
         day += 33 if n == 4 else 30
         if n == 5:
             _evaluate(mentorship, Milestone.MID, _mid_point(mentorship, start), shift)

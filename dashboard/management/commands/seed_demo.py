@@ -4,9 +4,9 @@ Safe to run again: it updates what exists and creates what is missing, and reset
 demo passwords to the ones it prints. The demo scheme gets its settings, two questions
 of its own and a realistic intake of made-up applicants (``schemes.demo``), the same
 people every time, then, once, its matching (``matching.demo``), its pairs' work:
-agreements, goals, progress, stages and a concern (``agreements.demo``), and their
-meetings: sessions, reflections, pulses, evaluations and final reviews
-(``sessions.demo``).
+agreements, goals, progress, stages and a concern (``agreements.demo``), their
+meetings: sessions, reflections, pulses, evaluations and final reviews, and their
+reminders, with a pair in each at-risk state (``sessions.demo``).
 
 ``seed_demo --scheme NAME --mentees N --mentors M --seed S`` instead fills a large
 scheme for benchmarks with N mentee and M mentor applications, all complete, submitted
@@ -45,7 +45,7 @@ from schemes.services.schemes import (
     scheme_open_link_enable,
     scheme_update,
 )
-from sessions.demo import seed_sessions
+from sessions.demo import seed_reminders, seed_sessions
 from sessions.demo_scale import pairs_at_work
 
 DEMO_PASSWORD = "mentoring-demo"
@@ -249,6 +249,11 @@ class Command(BaseCommand):
             demo_mentor=people["mentor@example.org"],
         )
         seed_sessions(
+            scheme=scheme,
+            demo_mentee=people["mentee@example.org"],
+            demo_mentor=people["mentor@example.org"],
+        )
+        seed_reminders(
             scheme=scheme,
             demo_mentee=people["mentee@example.org"],
             demo_mentor=people["mentor@example.org"],
