@@ -552,11 +552,8 @@ def seed_reminders(*, scheme: Scheme, demo_mentee, demo_mentor) -> bool:
         replayed.filter(status=MentoringSession.Status.HELD).update(
             status=MentoringSession.Status.PLANNED
         )
-        reminders_sweep(now=moment)
+        reminders_sweep(now=moment, scheme_ids=[scheme.pk])
         replayed.update(status=MentoringSession.Status.HELD)
-        # The sweep covers every scheme: what it recorded for another one (a benchmark
-        # scheme in the same database) is taken out again, to come at its own time.
-        Reminder.objects.filter(created_at=moment).exclude(scheme=scheme).delete()
 
     Reminder.objects.filter(scheme=scheme, status=Reminder.Status.QUEUED).update(
         status=Reminder.Status.SENT, sent_at=F("created_at") + timedelta(minutes=1)

@@ -47,6 +47,7 @@ __all__ = [
     "Risk",
     "RuleSetting",
     "Scan",
+    "coordinator_pair_url",
     "reminder_url",
     "reminders_scan",
     "rule_settings",
@@ -826,3 +827,15 @@ def reminder_url(reminder: ReminderRow) -> str:
         return reverse("schemes:invitation", kwargs={"token": token}) if token else "/"
     slug = Scheme.objects.filter(pk=reminder.scheme_id).values_list("slug", flat=True).first()
     return reverse("sessions:at_risk", kwargs={"slug": slug})
+
+
+def coordinator_pair_url(mentorship: Mentorship) -> str:
+    """Where a coordinator sees a pair: its page once started, else the scheme's
+    matches waiting for an answer (a match not started has no pair's page)."""
+    slug = mentorship.scheme.slug
+    if mentorship.started_at is not None:
+        return reverse("agreements:scheme_pair", kwargs={"slug": slug, "pk": mentorship.pk})
+    return (
+        reverse("matching:scheme_mentorships", kwargs={"slug": slug})
+        + f"?status={Mentorship.Status.PROPOSED}"
+    )

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship
@@ -22,7 +21,12 @@ from mentoring.models import OutboxMessage
 from schemes.models import Scheme
 from sessions.models import Reminder, RiskHandling
 from sessions.rules import Rule, rule_for
-from sessions.selectors.reminders import PERSONAL_REASONS, Risk, reminders_scan
+from sessions.selectors.reminders import (
+    PERSONAL_REASONS,
+    Risk,
+    coordinator_pair_url,
+    reminders_scan,
+)
 from sessions.services.reminders import REMINDER_EMAIL
 
 __all__ = [
@@ -88,16 +92,9 @@ class RiskRow:
 
     @property
     def pair_url(self) -> str:
-        """The pair's page for its coordinators; a match not yet started has none, so
-        the scheme's list of matches waiting for an answer."""
-        slug = self.mentorship.scheme.slug
-        if self.mentorship.started_at is not None:
-            kwargs = {"slug": slug, "pk": self.mentorship.pk}
-            return reverse("agreements:scheme_pair", kwargs=kwargs)
-        return (
-            reverse("matching:scheme_mentorships", kwargs={"slug": slug})
-            + f"?status={Mentorship.Status.PROPOSED}"
-        )
+        """The pair's page for its coordinators (the matches waiting for an answer,
+        for a match not yet started)."""
+        return coordinator_pair_url(self.mentorship)
 
 
 @dataclass(frozen=True)

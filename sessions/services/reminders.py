@@ -49,7 +49,13 @@ from sessions.models import (
     RiskHandling,
 )
 from sessions.rules import KINDS, rule_for
-from sessions.selectors.reminders import PERSONAL_REASONS, Due, reminder_url, reminders_scan
+from sessions.selectors.reminders import (
+    PERSONAL_REASONS,
+    Due,
+    coordinator_pair_url,
+    reminder_url,
+    reminders_scan,
+)
 
 __all__ = [
     "PEOPLE_FROM_HOUR",
@@ -94,11 +100,14 @@ def _awake(due: Due, now: datetime, zones: dict) -> bool:
     return now.astimezone(zones[due.scheme_id]).hour >= PEOPLE_FROM_HOUR
 
 
-def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Record every reminder due now that is not recorded yet, and hand those this
-    sweep recorded to the outbox, in one transaction."""
+def reminders_sweep(
+    *, now: datetime | None = None, scheme_ids: list[int] | None = None
+) -> SweepResult:
+    """Record every reminder due now that is not recorded yet (in every scheme, or in
+    ``scheme_ids``), and hand those this sweep recorded to the outbox, in one
+    transaction."""
     now = now or timezone.now()
-    scan = reminders_scan(now=now)
+    scan = reminders_scan(now=now, scheme_ids=scheme_ids)
     due = [item for item in scan.due if _awake(item, now, scan.zones)]
     # What recent sweeps recorded is left out before inserting (the hourly sweep finds
     # most of it again); the unique constraint alone decides, so an older record that
@@ -206,11 +215,7 @@ def _digest_risks(scheme_id: int, now: datetime, reader_id: int | None) -> list[
             "since": risk.since,
             "mentee": pairs[risk.mentorship_id].mentee.display_name,
             "mentor": pairs[risk.mentorship_id].mentor.display_name,
-            "url": settings.SITE_URL
-            + reverse(
-                "agreements:scheme_pair",
-                kwargs={"slug": pairs[risk.mentorship_id].scheme.slug, "pk": risk.mentorship_id},
-            ),
+            "url": settings.SITE_URL + coordinator_pair_url(pairs[risk.mentorship_id]),
         }
         for risk in sorted(open_risks, key=lambda r: r.since)
     ]
