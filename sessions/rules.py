@@ -26,8 +26,10 @@ class Rule:
     min_days: int
     max_days: int
     days_label: str
-    # A person cannot switch off its e-mail.
+    # A person cannot switch off its e-mail, and why (on the settings page and in the
+    # e-mail).
     essential: bool = False
+    why_essential: str = ""
     # Sent to coordinators, not to the pair (not in a participant's settings).
     for_coordinators: bool = False
 
@@ -88,6 +90,8 @@ RULES: tuple[Rule, ...] = (
         max_days=60,
         days_label="days after the match",
         essential=True,
+        why_essential="Until both of you sign it, your agreement is not in force, and your "
+        "coordinators see the pair as at risk.",
     ),
     Rule(
         kind="match_unanswered",
@@ -100,6 +104,7 @@ RULES: tuple[Rule, ...] = (
         max_days=14,
         days_label="days before the deadline",
         essential=True,
+        why_essential="A match that is not answered by its deadline lapses.",
     ),
     Rule(
         kind="evaluation_due",

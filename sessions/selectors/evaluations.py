@@ -20,6 +20,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
@@ -158,13 +159,15 @@ def evaluation_state(
 ) -> EvaluationState:
     """Every milestone of ``mentorship`` for ``role`` ("mentee" or "mentor"): whether
     it applies, from when it is due, whether it is due now and the evaluation given.
-    Reads in four queries whatever the pair has done."""
-    today = today or timezone.localdate()
+    Reads in four queries whatever the pair has done. Days are the scheme's (its
+    time zone), as the reminders count them."""
     evaluations = tuple(Evaluation.objects.filter(mentorship=mentorship).order_by("completed_at"))
     final_review = FinalReview.objects.filter(mentorship=mentorship).first()
     settings = session_settings_for(mentorship.scheme)
+    zone = ZoneInfo(settings.time_zone)
+    today = today or timezone.localdate(timezone=zone)
     end = pair_end_date(mentorship)
-    start = timezone.localdate(mentorship.started_at) if mentorship.started_at else None
+    start = timezone.localdate(mentorship.started_at, zone) if mentorship.started_at else None
     mine = {e.milestone: e for e in evaluations if e.role == role}
     active = mentorship.status == Mentorship.Status.ACTIVE
 
@@ -172,7 +175,7 @@ def evaluation_state(
     due_from[Milestone.MID] = (
         start + timedelta(days=(end - start).days // 2) if start and end else None
     )
-    follow_base = timezone.localdate(final_review.completed_at) if final_review else end
+    follow_base = timezone.localdate(final_review.completed_at, zone) if final_review else end
     due_from[Milestone.FOLLOW_UP] = (
         add_months(follow_base, settings.follow_up_months) if follow_base else None
     )

@@ -29,7 +29,6 @@ from sessions.selectors.reminders import rule_settings
 from sessions.services.reminders import unsubscribe_read
 
 __all__ = [
-    "ESSENTIAL_WHY",
     "NotificationRow",
     "RuleChoice",
     "UnsubscribeTarget",
@@ -42,11 +41,6 @@ __all__ = [
 ]
 
 # Why a person cannot switch off the e-mail of an essential reminder.
-ESSENTIAL_WHY = {
-    "match_unanswered": "A match that is not answered by its deadline lapses.",
-    "agreement_unsigned": "Until both of you sign it, your agreement is not in force, "
-    "and your coordinators see the pair as at risk.",
-}
 
 
 def own_notifications(user: User) -> QuerySet[Reminder]:
@@ -256,7 +250,7 @@ def notification_choices(user: User) -> tuple[list[RuleChoice], list[RuleChoice]
             lines = _lines(rule, as_participant, settings_by_scheme)
         if rule.essential:
             essential.append(
-                RuleChoice(rule=rule, lines=lines, by_email=True, why=ESSENTIAL_WHY[rule.kind])
+                RuleChoice(rule=rule, lines=lines, by_email=True, why=rule.why_essential)
             )
         else:
             optional.append(

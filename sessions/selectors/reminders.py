@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +41,6 @@ from sessions.models import Reminder as ReminderRow
 from sessions.rules import RULES, Rule
 
 __all__ = [
-    "PERSONAL_REASONS",
     "RISK_REASONS",
     "Due",
     "Risk",
@@ -67,9 +66,6 @@ RISK_REASONS: dict[str, tuple[str, str | None]] = {
     "concern_open": ("A concern is open", None),
     "pairing_not_working": ("Said the pairing is not working", None),
 }
-# What one of a pair told the coordinators: never shown to a coordinator who is the
-# other person of that pair (the at-risk page, the digest).
-PERSONAL_REASONS = frozenset({"concern_open", "pairing_not_working"})
 # How long after the second request an evaluation counts as overdue.
 OVERDUE_AFTER_AGAIN = timedelta(days=7)
 # A held session's summary is asked for within a week of its day: a late sweep still
@@ -468,9 +464,11 @@ class _Scanner:
             ).values_list("mentorship_id", flat=True)
         )
         signed: dict[int, set[str]] = defaultdict(set)
+        # A signature counts only on the draft's current text: an edit since voids it.
         for mentorship_id, role in Signature.objects.filter(
             self._active_filter("version__"),
             version__status=AgreementVersion.Status.DRAFT,
+            content_hash=F("version__content_hash"),
         ).values_list("version__mentorship_id", "role"):
             signed[mentorship_id].add(role)
         self.queries += 2
@@ -726,7 +724,11 @@ class _Scanner:
         coordinator has handled."""
         quiet = set(
             RiskHandling.objects.filter(
-                self._active_filter(), handled_at__isnull=False
+                # Every pair flagged, proposed ones included (not only the active).
+                Q(mentorship_id__in=list(self.by_id) + [p["id"] for p in self.proposed])
+                if self.mentorship_ids is not None
+                else Q(mentorship__scheme_id__in=list(self.schemes)),
+                handled_at__isnull=False,
             ).values_list("mentorship_id", "reason", "situation")
         )
         self.queries += 1

@@ -3,9 +3,9 @@ follow-up, and the reminders the outbox gave up sending.
 
 The pairs at risk are the flags of ``reminders_scan`` (one set of rules, read in one
 place), joined with the coordinators' ``RiskHandling`` rows and the pairs' people in a
-fixed number of queries, whatever the number of pairs. A flag about what the other
-person of a coordinator's own pair told the coordinators (a concern, "this pairing is
-not working") is never shown to that coordinator, as the concerns list does.
+fixed number of queries, whatever the number of pairs. A coordinator who is also in a
+pair never sees that pair's flags, nor the notes on them, and cannot handle them: a
+coordinator never deals with a pair they are in, as on the concerns list.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +22,6 @@ from schemes.models import Scheme
 from sessions.models import Reminder, RiskHandling
 from sessions.rules import Rule, rule_for
 from sessions.selectors.reminders import (
-    PERSONAL_REASONS,
     Risk,
     coordinator_pair_url,
     reminders_scan,
@@ -120,8 +119,7 @@ class AtRisk:
 
 
 def _readable(risk: Risk, mentorship: Mentorship, reader: Any) -> bool:
-    if risk.reason not in PERSONAL_REASONS:
-        return True
+    # A coordinator never deals with a pair they are in (as on the concerns list).
     return reader.pk not in (mentorship.mentee_id, mentorship.mentor_id)
 
 

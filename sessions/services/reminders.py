@@ -50,7 +50,6 @@ from sessions.models import (
 )
 from sessions.rules import KINDS, rule_for
 from sessions.selectors.reminders import (
-    PERSONAL_REASONS,
     Due,
     coordinator_pair_url,
     reminder_url,
@@ -189,8 +188,8 @@ def _still_due(reminder: Reminder, now: datetime) -> bool:
 
 def _digest_risks(scheme_id: int, now: datetime, reader_id: int | None) -> list[dict[str, Any]]:
     """The scheme's pairs at risk that no coordinator has handled, for the digest of
-    the coordinator ``reader_id``: what the other person of their own pair told the
-    coordinators (a concern, "not working") is left out, as on the at-risk page."""
+    the coordinator ``reader_id``: a pair they are in is left out, as on the at-risk
+    page (a coordinator never deals with their own pair)."""
     scan = reminders_scan(now=now, scheme_ids=[scheme_id], include_window=False)
     handled = set(
         RiskHandling.objects.filter(
@@ -204,8 +203,7 @@ def _digest_risks(scheme_id: int, now: datetime, reader_id: int | None) -> list[
     open_risks = [
         risk
         for risk in open_risks
-        if risk.reason not in PERSONAL_REASONS
-        or reader_id
+        if reader_id
         not in (pairs[risk.mentorship_id].mentee_id, pairs[risk.mentorship_id].mentor_id)
     ]
     return [

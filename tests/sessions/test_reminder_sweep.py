@@ -455,3 +455,56 @@ def test_a_coordinator_is_not_told_of_a_concern_about_their_own_pair(concern, co
     (reminder,) = Reminder.objects.filter(kind="digest")
     assert reminder.status == Reminder.Status.SKIPPED
     assert not emails_to("coordinator@example.org")
+
+
+def test_a_signature_voided_by_an_edit_does_not_count(agreement_draft, mentee, sweep):
+    started(agreement_draft.mentorship, -20)
+    # The mentee signed an earlier text; the mentor has edited the draft since.
+    Signature.objects.create(
+        version=agreement_draft,
+        signer=mentee,
+        role="mentee",
+        typed_name="Mentee",
+        content_hash="0" * 64,
+        signed_at=timezone.now(),
+    )
+    sweep(at(0))
+    assert sent("agreement_unsigned") == [("mentee@example.org",), ("mentor@example.org",)]
+
+
+def test_evaluations_count_days_in_the_schemes_time_zone(active_mentorship, sweep):
+    from sessions.models import SessionSettings
+    from sessions.selectors.evaluations import evaluation_state
+
+    SessionSettings.objects.create(scheme=active_mentorship.scheme, time_zone="Pacific/Auckland")
+    auckland = ZoneInfo("Pacific/Auckland")
+    # Started at 23:30 in London: already the next morning in Auckland.
+    london_evening = datetime.combine(
+        timezone.localdate() - timedelta(days=3), time(23, 30), LONDON
+    )
+    Mentorship.objects.filter(pk=active_mentorship.pk).update(started_at=london_evening)
+    active_mentorship.refresh_from_db()
+    state = evaluation_state(active_mentorship, "mentee")
+    baseline = state.status(Evaluation.Milestone.BASELINE)
+    assert baseline.due_from == london_evening.astimezone(auckland).date()
+    sweep(datetime.combine(timezone.localdate(), time(10), auckland))
+    assert sent("evaluation_due") == [("mentee@example.org",)]
+
+
+def test_a_handled_flag_of_a_match_not_started_keeps_the_digest_quiet(
+    mentorship, coordinator, sweep
+):
+    monday = next_monday()
+    Mentorship.objects.filter(pk=mentorship.pk).update(respond_by=at(monday, 18))
+    with time_machine.travel(at(monday, 8), tick=False):
+        (risk,) = reminders_scan().risks
+    risk_handle(
+        coordinator=coordinator,
+        mentorship=mentorship,
+        reason=risk.reason,
+        situation=risk.situation,
+        note="Phoned the mentor.",
+        handled=True,
+    )
+    sweep(at(monday, 9, 5))
+    assert not Reminder.objects.filter(kind="digest").exists()

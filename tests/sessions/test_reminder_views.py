@@ -717,3 +717,21 @@ def test_the_queue_and_the_hub_do_not_grow_their_queries_with_the_pairs(
     assert text.count("raised a concern that is not resolved yet") == 16
     assert text.count("No session held or planned since") == 6
     assert rule_for("gap").label in text
+
+
+def test_a_coordinator_in_a_pair_neither_sees_nor_handles_its_flags(
+    client, coordinator, active_mentorship
+):
+    # The coordinator is also the pair's mentor, and the pair has gone quiet.
+    Mentorship.objects.filter(pk=active_mentorship.pk).update(
+        mentor=coordinator, started_at=timezone.now() - timedelta(weeks=10)
+    )
+    client.force_login(coordinator)
+    page = visible_text(client.get(reverse("sessions:at_risk", kwargs={"slug": "council"})))
+    assert "No session for too long" not in page
+    situation = next(r.situation for r in reminders_scan().risks if r.reason == "gap")
+    client.post(
+        handle_url(active_mentorship),
+        {"reason": "gap", "situation": situation, "note": "Mine.", "action": "handle"},
+    )
+    assert not RiskHandling.objects.exists()
