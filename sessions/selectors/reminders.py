@@ -188,6 +188,7 @@ class _Scanner:
         scheme_ids: list[int] | None,
         mentorship_ids: list[int] | None,
         include_window: bool,
+        invitation_ids: list[int] | None = None,
     ):
         self.now = now
         self.scan = Scan()
@@ -223,6 +224,7 @@ class _Scanner:
         self.today = {pk: now.astimezone(zone).date() for pk, zone in self.scan.zones.items()}
         self.mentorship_ids = mentorship_ids
         self.include_window = include_window
+        self.invitation_ids = invitation_ids
         self.queries = 3
 
     # Helpers -----------------------------------------------------------------------
@@ -677,6 +679,7 @@ class _Scanner:
             .values_list("scheme_id", "user_id")
         )
         invitations = Invitation.objects.filter(
+            Q(pk__in=self.invitation_ids) if self.invitation_ids is not None else Q(),
             scheme_id__in=ids,
             role__in=[Role.MENTOR, Role.MENTEE],
             status__in=[Invitation.Status.PENDING, Invitation.Status.ACCEPTED],
@@ -775,9 +778,11 @@ def reminders_scan(
     scheme_ids: Iterable[int] | None = None,
     mentorship_ids: Iterable[int] | None = None,
     include_window: bool = True,
+    invitation_ids: Iterable[int] | None = None,
 ) -> Scan:
     """The reminders due now and the pairs at risk, in every scheme that is not a
-    draft (or in ``scheme_ids``; or for ``mentorship_ids`` only). The number of
+    draft (or in ``scheme_ids``; or for ``mentorship_ids`` and ``invitation_ids``
+    only). The number of
     queries does not depend on the number of pairs."""
     now = now or timezone.now()
     scanner = _Scanner(
@@ -785,6 +790,7 @@ def reminders_scan(
         None if scheme_ids is None else list(scheme_ids),
         None if mentorship_ids is None else list(mentorship_ids),
         include_window,
+        None if invitation_ids is None else list(invitation_ids),
     )
     scanner.pairs()
     scanner.sessions()

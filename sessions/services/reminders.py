@@ -166,7 +166,12 @@ def reminders_sweep(
 def _still_due(reminder: Reminder, now: datetime) -> bool:
     """Whether the rules still call for ``reminder`` now (the thing may be done)."""
     if reminder.kind == "window_closing":
-        scan = reminders_scan(now=now, scheme_ids=[reminder.scheme_id], mentorship_ids=[])
+        scan = reminders_scan(
+            now=now,
+            scheme_ids=[reminder.scheme_id],
+            mentorship_ids=[],
+            invitation_ids=[reminder.subject_id],
+        )
     elif reminder.kind == "digest":
         return bool(_digest_risks(reminder.scheme_id, now, reminder.user_id))
     else:
