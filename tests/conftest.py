@@ -97,6 +97,37 @@ def redis_url():
 
 
 @pytest.fixture
+def real_worker(redis_url):
+    """A Celery worker on Redis, in a thread of this process, on a queue of its own so
+    that no other worker on the same Redis takes the test's tasks."""
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from mentoring.celery import app
+    from tests.celery_state import forget_celery_state
+
+    queue = f"test-{uuid.uuid4().hex}"
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    }
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=False,
+        task_default_queue=queue,
+    )
+    forget_celery_state()
+    try:
+        with start_worker(app, queues=[queue], pool="solo", perform_ping_check=False):
+            yield
+    finally:
+        app.conf.update(saved)
+        forget_celery_state()
+
+
+@pytest.fixture
 def mentee_application(scheme, mentee):
     """The mentee's own submitted application to ``scheme``."""
     return ApplicationFactory(

@@ -1,8 +1,6 @@
 import time
-import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.utils.module_loading import import_string
@@ -12,32 +10,7 @@ from mentoring.models import OutboxMessage
 from mentoring.outbox import outbox_add
 from mentoring.services import WELCOME
 from mentoring.tasks import clear_expired_sessions
-from tests.celery_state import forget_celery_state
 from tests.factories import UserFactory
-
-
-@pytest.fixture
-def real_worker(redis_url):
-    """A Celery worker on Redis, in a thread of this process, on a queue of its own so
-    that no other worker on the same Redis takes the test's tasks."""
-    queue = f"test-{uuid.uuid4().hex}"
-    saved = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(
-        broker_url=redis_url,
-        result_backend=redis_url,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    forget_celery_state()
-    try:
-        with start_worker(app, queues=[queue], pool="solo", perform_ping_check=False):
-            yield
-    finally:
-        app.conf.update(saved)
-        forget_celery_state()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,14 +3,12 @@ workers, or a beat tick while the last sweep still runs) on PostgreSQL's concurr
 transactions, and a real Celery worker on Redis running the beat-scheduled sweep."""
 
 import time
-import uuid
 from datetime import datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -19,7 +17,6 @@ from mentoring.celery import app
 from mentoring.models import OutboxMessage
 from sessions.models import Reminder
 from sessions.services.reminders import reminders_sweep
-from tests.celery_state import forget_celery_state
 from tests.concurrency import at_once, postgresql_only
 from tests.sessions.helpers import second_pair
 
@@ -49,27 +46,6 @@ def test_two_sweeps_at_once_send_each_reminder_once(scheme, active_mentorship):
     )
     addresses = [m.to[0] for m in mail.outbox]
     assert len(addresses) == len(set(addresses)) == 6
-
-
-@pytest.fixture
-def real_worker(redis_url):
-    """A Celery worker on Redis on a queue of its own (as in tests/mentoring/test_celery)."""
-    queue = f"test-{uuid.uuid4().hex}"
-    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=redis_url,
-        result_backend=redis_url,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    forget_celery_state()
-    try:
-        with start_worker(app, queues=[queue], pool="solo", perform_ping_check=False):
-            yield
-    finally:
-        app.conf.update(saved)
-        forget_celery_state()
 
 
 def test_the_beat_scheduled_sweep_runs_on_a_real_worker_and_e_mails(real_worker, active_mentorship):

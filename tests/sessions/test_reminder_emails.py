@@ -8,11 +8,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils.html import escape
 import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from agreements.services.concerns import concern_raise
 from mentoring.models import User
