@@ -202,6 +202,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served straight from the app folders, with or without debug, so the embedded default
 # needs no collectstatic; production collects them into a manifest instead.
+# Large exports written by a worker, kept here (never served directly) until they
+# expire; only the person who asked downloads one, through the app.
+EXPORTS_DIR = env.path("EXPORTS_DIR", default=str(BASE_DIR / "var" / "exports"))
+EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
