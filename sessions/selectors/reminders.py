@@ -189,6 +189,7 @@ class _Scanner:
         mentorship_ids: list[int] | None,
         include_window: bool,
         invitation_ids: list[int] | None = None,
+        risks_only: bool = False,
     ):
         self.now = now
         self.scan = Scan()
@@ -225,6 +226,7 @@ class _Scanner:
         self.mentorship_ids = mentorship_ids
         self.include_window = include_window
         self.invitation_ids = invitation_ids
+        self.risks_only = risks_only
         self.queries = 3
 
     # Helpers -----------------------------------------------------------------------
@@ -240,6 +242,8 @@ class _Scanner:
         return datetime.combine(day, time.min, tzinfo=self.scan.zones[scheme_id])
 
     def add(self, setting: RuleSetting, trigger: datetime, **fields: object) -> None:
+        if self.risks_only:
+            return
         if setting.applies_from is not None and trigger < setting.applies_from:
             return  # "only new occasions": this one came before the rule was switched on
         self.scan.due.append(Due(kind=setting.rule.kind, trigger=trigger, **fields))  # type: ignore[arg-type]
@@ -325,6 +329,12 @@ class _Scanner:
     def sessions(self) -> None:
         """A session coming up, no agenda, no summary, and the gap since the last one."""
         base = MentoringSession.objects.filter(self._active_filter())
+        if not self.risks_only:
+            self.session_reminders(base)
+        self.gaps(base)
+
+    def session_reminders(self, base: Any) -> None:
+        """A session coming up, no agenda, no summary."""
         upcoming = (
             base.filter(
                 status=SessionStatus.PLANNED,
@@ -417,6 +427,8 @@ class _Scanner:
                 )
         self.queries += 1
 
+    def gaps(self, base: Any) -> None:
+        """The gap since the last session held or planned."""
         last = dict(
             base.filter(status__in=[SessionStatus.PLANNED, SessionStatus.HELD])
             .values("mentorship_id")
@@ -779,8 +791,10 @@ def reminders_scan(
     mentorship_ids: Iterable[int] | None = None,
     include_window: bool = True,
     invitation_ids: Iterable[int] | None = None,
+    risks_only: bool = False,
 ) -> Scan:
-    """The reminders due now and the pairs at risk, in every scheme that is not a
+    """The reminders due now and the pairs at risk (with ``risks_only``, the pairs at
+    risk alone, which is quicker), in every scheme that is not a
     draft (or in ``scheme_ids``; or for ``mentorship_ids`` and ``invitation_ids``
     only). The number of
     queries does not depend on the number of pairs."""
@@ -791,6 +805,7 @@ def reminders_scan(
         None if mentorship_ids is None else list(mentorship_ids),
         include_window,
         None if invitation_ids is None else list(invitation_ids),
+        risks_only,
     )
     scanner.pairs()
     scanner.sessions()
@@ -798,6 +813,10 @@ def reminders_scan(
     scanner.matches()
     scanner.evaluations()
     scanner.concerns_and_checks()
+    if risks_only:
+        # The pairs at risk only (the pages that count them): no reminder is built.
+        scanner.scan.queries = scanner.queries
+        return scanner.scan
     if include_window:
         scanner.windows()
     scanner.digests()

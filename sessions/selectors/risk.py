@@ -136,7 +136,7 @@ def at_risk_for(
         now=now or timezone.now(),
         scheme_ids=[scheme.pk],
         mentorship_ids=mentorship_ids,
-        include_window=False,
+        risks_only=True,
     )
     zone = scan.zones.get(scheme.pk, ZoneInfo(settings.TIME_ZONE))
     risks = [risk for risk in scan.risks if risk.scheme_id == scheme.pk]

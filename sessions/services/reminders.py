@@ -195,7 +195,7 @@ def _digest_risks(scheme_id: int, now: datetime, reader_id: int | None) -> list[
     """The scheme's pairs at risk that no coordinator has handled, for the digest of
     the coordinator ``reader_id``: a pair they are in is left out, as on the at-risk
     page (a coordinator never deals with their own pair)."""
-    scan = reminders_scan(now=now, scheme_ids=[scheme_id], include_window=False)
+    scan = reminders_scan(now=now, scheme_ids=[scheme_id], risks_only=True)
     handled = set(
         RiskHandling.objects.filter(
             mentorship__scheme_id=scheme_id, handled_at__isnull=False

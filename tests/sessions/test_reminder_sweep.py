@@ -508,3 +508,14 @@ def test_a_handled_flag_of_a_match_not_started_keeps_the_digest_quiet(
     )
     sweep(at(monday, 9, 5))
     assert not Reminder.objects.filter(kind="digest").exists()
+
+
+def test_the_risks_only_scan_finds_the_same_pairs_at_risk(scheme, concern, coordinator, sweep):
+    pair, _, _ = second_pair(scheme, prefix="quiet")
+    started(pair, -70)
+    sweep(at(0))  # records the first evaluation requests
+    moment = at(15)
+    full = reminders_scan(now=moment).risks
+    quick = reminders_scan(now=moment, risks_only=True)
+    assert {r.key for r in quick.risks} == {r.key for r in full} and len(full) >= 3
+    assert quick.due == []
