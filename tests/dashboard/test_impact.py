@@ -17,7 +17,7 @@ from dashboard.scope import Scope
 from schemes.models import Role
 from tests.dashboard.impact_data import MARKER, evaluated_pairs
 from tests.factories import MembershipFactory, SchemeFactory
-from tests.html import Page, text_beside
+from tests.html import Page, assert_accessible_page, text_beside
 from tests.html import visible_text as text
 
 AREAS = ["Confidence", "Leadership"]
@@ -318,3 +318,19 @@ def test_the_pages_queries_do_not_grow_with_the_mentees(client, db, hr_viewer):
             counts.append(len(queries))
         evaluated_pairs(scheme, SIX * 2, goals=(2, 1))
     assert counts[:3] == counts[3:], counts
+
+
+def test_the_pages_with_figures_are_accessible_and_csp_clean(
+    client, six, three, six_coordinator, hr_viewer
+):
+    client.force_login(six_coordinator)
+    pages = [impact_url("six"), impact_url("six") + "?print=1", reverse("dashboard:impact")]
+    for url in pages:
+        assert_accessible_page(Page(client.get(url).content.decode()))
+    client.force_login(hr_viewer)
+    for url in (
+        reverse("dashboard:reports"),
+        reverse("dashboard:reports") + "?start=nonsense",
+        reverse("dashboard:impact") + "?print=1",
+    ):
+        assert_accessible_page(Page(client.get(url).content.decode()))
