@@ -20,8 +20,10 @@ CARRIED = ("start", "end", "department", "grade")
 
 @register.simple_tag(takes_context=True)
 def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
-    """The links: ``{"reports": [{name, description, csv, xlsx, csv_named,
-    xlsx_named}], "named": whether names may be asked for}``."""
+    """The links: ``{"scheme": the scheme or None, "reports": [{name, description,
+    csv, xlsx, csv_named, xlsx_named}], "named": whether names may be asked for}``."""
+    if not hasattr(scheme, "slug"):
+        scheme = None  # the page has no scheme: every scheme the reader may read
     request = context.get("request")
     user = getattr(request, "user", None)
     query: dict[str, str] = {}
@@ -47,6 +49,7 @@ def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
         return f"{reverse('dashboard:export', kwargs={'report': identifier})}?{urlencode(params)}"
 
     return {
+        "scheme": scheme,
         "named": named,
         "reports": [
             {
