@@ -269,6 +269,13 @@ PAGES = [
     ("anonymous", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("mentee", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("anonymous", "sessions:unsubscribe", {"token": "not-a-token"}, 400),
+    # --- reports: exports ---
+    ("hr_viewer", "dashboard:reports", {}, 200),
+    ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),
+    ("mentee", "dashboard:export", {"report": "participants"}, 403),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
 ]
 
 
