@@ -2,10 +2,12 @@
 file a worker writes, offered to the person who asked and to no one else."""
 
 from tempfile import TemporaryFile
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +44,7 @@ def _problem(request: HttpRequest, title: str, messages: list[str], status: int)
 
 @login_required
 @require_GET
-def export(request: HttpRequest, report: str) -> HttpResponse:
+def export(request: HttpRequest, report: str) -> HttpResponseBase:
     """The report ``report`` for the schemes the reader may read (or the one named),
     with the query's filters, as CSV or Excel: streamed or written at once when small,
     written by a worker when it has more than ``EXPORT_BACKGROUND_ROWS`` rows."""
@@ -104,9 +106,8 @@ def export(request: HttpRequest, report: str) -> HttpResponse:
 
 def _own_job(request: HttpRequest, uid) -> ExportJob:
     """The job ``uid`` if the reader asked for it; 404 for anyone else."""
-    return first_or_404(
-        ExportJob.objects.filter(uid=uid, user=request.user), "There is no such export."
-    )
+    user: Any = request.user
+    return first_or_404(ExportJob.objects.filter(uid=uid, user=user), "There is no such export.")
 
 
 def _expired(job: ExportJob) -> bool:
@@ -154,7 +155,7 @@ def export_job(request: HttpRequest, uid) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, uid) -> HttpResponse:
+def export_download(request: HttpRequest, uid) -> HttpResponseBase:
     """The file of a finished large export, for the person who asked, until it expires."""
     job = _own_job(request, uid)
     if _expired(job):

@@ -19,10 +19,10 @@ class ExportForm(CleanTextMixin, forms.Form):
     named = forms.BooleanField(required=False)
 
     def clean_format(self) -> str:
-        return self.cleaned_data.get("format") or "csv"
+        return str(self.cleaned_data["format"] or "csv")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError("The period's start comes after its end.")
@@ -35,5 +35,5 @@ class ExportForm(CleanTextMixin, forms.Form):
         for field, errors in self.errors.items():
             label = labels.get(field, field.capitalize())
             for error in errors:
-                messages.append(error if field == "__all__" else f"{label}: {error}")
+                messages.append(str(error) if field == "__all__" else f"{label}: {error}")
         return messages

@@ -15,9 +15,11 @@ from typing import IO, Any
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+# openpyxl's stubs (types-openpyxl) are not a dependency.
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from dashboard.reports.base import Report
 from dashboard.scope import Scope

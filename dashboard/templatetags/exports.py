@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 
 from dashboard.reports import reports_in_order
-from dashboard.scope import readable_scheme_ids
+from mentoring.permissions import can_view_reports
 from schemes.models import Role
 from schemes.selectors import memberships_for_user
 
@@ -35,14 +35,13 @@ def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
         query["scheme"] = scheme.slug
     named = False
     if user is not None and user.is_authenticated:
-        readable = readable_scheme_ids(user)
-        in_scope = {scheme.pk} if scheme is not None else readable
-        coordinated = set(
-            memberships_for_user(user)
-            .filter(role=Role.COORDINATOR)
-            .values_list("scheme_id", flat=True)
-        )
-        named = bool(in_scope) and in_scope <= coordinated
+        coordinating = memberships_for_user(user).filter(role=Role.COORDINATOR)
+        if scheme is not None:
+            named = coordinating.filter(scheme_id=scheme.pk).exists()
+        elif not can_view_reports(user):
+            # A coordinator reads exactly the schemes they coordinate. HR reads every
+            # scheme, and is never offered names across them (no query asked).
+            named = coordinating.exists()
 
     def link(identifier: str, fmt: str, with_names: bool = False) -> str:
         params = {**query, "format": fmt, **({"named": "1"} if with_names else {})}

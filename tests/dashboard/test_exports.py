@@ -593,3 +593,27 @@ def test_the_export_links_list_every_report_in_both_formats(client, hr_viewer, s
             link = export_url(identifier, start="2024-01-01", format=fmt)
             assert link.replace("&", "&amp;") in page
     assert "with names" not in page
+
+
+def test_a_coordinator_is_offered_names_for_their_scheme_and_hr_never(
+    rf, scheme, other_scheme, coordinator, hr_viewer
+):
+    from django.template.loader import render_to_string
+
+    def links(user, on_scheme):
+        request = rf.get("/")
+        request.user = user
+        return render_to_string(
+            "dashboard/exports/_export_links.html", {"scheme": on_scheme}, request=request
+        )
+
+    own = links(coordinator, scheme)
+    assert "with names" in own
+    assert (
+        export_url("mentorships", scheme="council", format="xlsx", named="1").replace("&", "&amp;")
+        in own
+    )
+    assert "for Council staff mentoring" in own
+    assert "with names" not in links(coordinator, other_scheme)
+    assert "with names" not in links(hr_viewer, scheme)
+    assert "with names" not in links(hr_viewer, None)
