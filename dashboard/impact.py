@@ -37,6 +37,7 @@ __all__ = [
     "Figure",
     "Impact",
     "ImpactRow",
+    "ImpactSection",
     "impact_for",
     "impact_table",
     "suppress",
@@ -195,6 +196,29 @@ class ImpactRow:
     kind: str  # "area", "rating", "share", "count"
     figures: dict[str, Figure]
 
+    @property
+    def cells(self) -> list[str]:
+        """Each figure as a page shows it, with the people (or pairs) behind it."""
+        return [cell_text(f, self.kind, column) for column, f in self.figures.items()]
+
+
+def cell_text(fig: Figure, kind: str, column: str = "") -> str:
+    """A figure for a page: "3.20 (7 people)", "+0.80, SD 0.45 (6 people)",
+    "80% (10 people)", "12 goals (6 pairs)", or "fewer than 5" / "withheld"."""
+    if fig.hidden:
+        return fig.text()
+    if kind == "count":
+        count = round(fig.value or 0)
+        return f"{count} (from {fig.n} pair{'s' if fig.n != 1 else ''})" if fig.n else "0"
+    if fig.value is None:
+        return "no answers"
+    people = f"({fig.n} {'person' if fig.n == 1 else 'people'})"
+    if column.startswith("change_"):
+        return f"{fig.value:+.2f}, SD {fig.spread or 0:.2f} {people}"
+    if kind == "share":
+        return f"{round(fig.value * 100)}% {people}"
+    return f"{fig.value:.2f} {people}"
+
 
 @dataclass
 class Impact:
@@ -261,6 +285,72 @@ class Impact:
         return out
 
     scheme_areas: dict[int, list[str]] = field(default_factory=dict)
+
+    def section(self, scheme: "SchemeRef | None" = None) -> "ImpactSection":
+        """One scheme's figures (or the total's, for ``None``) ready for a page, with a
+        sentence for each row that has a hidden figure."""
+        scheme_id = scheme.pk if scheme else None
+        areas = self.area_rows(scheme_id)
+        ratings = self.rating_rows(scheme_id)
+        goals = self.goal_rows(scheme_id)
+        return ImpactSection(
+            scheme=scheme,
+            area_rows=areas,
+            rating_rows=ratings,
+            goal_rows=goals,
+            notes=[note for row in areas + ratings + goals if (note := _note(row, scheme_id))],
+        )
+
+    def sections(self) -> list["ImpactSection"]:
+        return [self.section(s) for s in self.schemes]
+
+
+@dataclass(frozen=True)
+class ImpactSection:
+    """The figures of one scheme, or of all in scope (``scheme`` None)."""
+
+    scheme: SchemeRef | None
+    area_rows: list[ImpactRow]
+    rating_rows: list[ImpactRow]
+    goal_rows: list[ImpactRow]
+    notes: list[str]
+
+    @property
+    def has_answers(self) -> bool:
+        rows = self.area_rows + self.rating_rows
+        return any(f.n for row in rows for f in row.figures.values())
+
+
+def _join(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _note(row: ImpactRow, scheme_id: int | None) -> str:
+    """The sentence that explains the hidden figures of one row, or ""."""
+    primary = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "primary"]
+    secondary = [
+        COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "secondary"
+    ]
+    sentences = []
+    whose = "pairs" if row.kind == "count" else "people"
+    if primary:
+        where = "" if row.kind == "count" else f" ({_join(primary)})"
+        sentences.append(
+            f"{row.label}{where}: fewer than 5 {whose} are behind "
+            f"{'this figure' if len(primary) == 1 else 'these figures'}, so "
+            f'{"it is" if len(primary) == 1 else "they are"} shown as "{FEWER}" '
+            "to keep anyone's answers from being told."
+        )
+    if secondary:
+        where = "" if row.kind == "count" else f" ({_join(secondary)})"
+        others = "the total" if scheme_id is not None else "the schemes' figures"
+        sentences.append(
+            f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
+            f"because with {others} it would give away a figure about fewer than 5."
+        )
+    return " ".join(sentences)
 
 
 COLUMN_LABELS = {

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from agreements.selectors import pair_counts
+from dashboard.views_impact import filtered_impact, query_string
 from matching.models import Mentorship
 from matching.selectors import (
     matching_summary,
@@ -93,13 +94,25 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
 @require_GET
 def reports_overview(request: HttpRequest) -> HttpResponse:
     """HR's view of every scheme: its status and how many people hold each role, each
-    scheme linking to its figures."""
+    scheme linking to its figures and its impact report; then the impact figures per
+    scheme and in total, filtered by scheme, period, department and grade, under the
+    impact report's suppression. Counts and ratings only: no name, no link to a pair."""
+    schemes = list(selectors.schemes_with_counts())
+    form, impact = filtered_impact(request, [s.pk for s in schemes])
     return render(
         request,
         "dashboard/reports.html",
         {
-            "schemes": selectors.schemes_with_counts(),
+            "schemes": schemes,
             "administrator_only": _administrator_only(request.user),
+            "form": form,
+            "action": reverse("dashboard:reports"),
+            "impact": impact,
+            "total": impact.section() if impact else None,
+            "sections": impact.sections() if impact and len(impact.schemes) > 1 else [],
+            "scheme": None,
+            "printing": False,
+            "print_query": query_string(request, print="1"),
         },
     )
 

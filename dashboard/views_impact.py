@@ -1,12 +1,131 @@
-"""Being written (issue 17)."""
+"""The impact report: one scheme's (its coordinators and HR), or every scheme the reader
+may read (HR and superusers: all; a coordinator: theirs), filtered by period,
+department and grade, with a printable view (``?print=1``)."""
 
-from django.http import Http404
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from dashboard.forms import ReportFilterForm
+from dashboard.impact import Impact, impact_for
+from dashboard.scope import readable_scheme_ids
+from mentoring.permissions import can_view_reports, deny_unless, first_or_404
+from schemes.models import Application, Role, Scheme
+from schemes.permissions import get_scheme_for_user
+
+__all__ = ["filter_form", "impact_overview", "scheme_impact"]
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def filter_form(
+    request: HttpRequest, scheme_ids: Sequence[int], *, with_scheme: bool = True
+) -> ReportFilterForm:
+    """The filter form bound to the query string, its choices those of ``scheme_ids``:
+    the schemes, the departments their mentees wrote and the schemes' grades (two
+    queries)."""
+    schemes = list(
+        Scheme.objects.filter(pk__in=scheme_ids)
+        .order_by("name", "pk")
+        .values_list("pk", "slug", "name", "grades")
+    )
+    grades: list[str] = []
+    for *_, scheme_grades in schemes:
+        grades += [str(g) for g in scheme_grades or [] if str(g) not in grades]
+    departments = list(
+        Application.objects.filter(scheme_id__in=scheme_ids, role=Role.MENTEE)
+        .exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+    data = request.GET.copy()
+    data.pop("print", None)
+    return ReportFilterForm(
+        data,
+        schemes=[(pk, slug, name) for pk, slug, name, _ in schemes],
+        departments=departments,
+        grades=grades,
+        with_scheme=with_scheme,
+    )
 
 
-scheme_dashboard = scheme_impact = impact_overview = export = export_job = export_download = (
-    _missing
-)
+def filtered_impact(
+    request: HttpRequest, scheme_ids: Sequence[int], *, with_scheme: bool = True
+) -> tuple[ReportFilterForm, Impact | None]:
+    """The form and the figures it describes; no figures while the filters are wrong."""
+    form = filter_form(request, scheme_ids, with_scheme=with_scheme)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, impact_for(form.scope(request.user, scheme_ids))
+
+
+def query_string(request: HttpRequest, **extra: str) -> str:
+    data: QueryDict = request.GET.copy()
+    data.pop("print", None)
+    for key, value in extra.items():
+        data[key] = value
+    return data.urlencode()
+
+
+def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    printing = request.GET.get("print") == "1"
+    context.update(
+        printing=printing,
+        print_query=query_string(request, print="1"),
+        screen_query=query_string(request),
+    )
+    template = "dashboard/impact_print.html" if printing else "dashboard/impact.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def scheme_impact(request: HttpRequest, slug: str) -> HttpResponse:
+    """One scheme's impact report, for its coordinators and for HR; 404 for anyone else
+    (as every scheme page is to those who hold no role in it)."""
+    if can_view_reports(request.user):
+        scheme = first_or_404(Scheme.objects.filter(slug=slug), "No such scheme.")
+    else:
+        scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,)).scheme
+    form, impact = filtered_impact(request, [scheme.pk], with_scheme=False)
+    return _render(
+        request,
+        {
+            "scheme": scheme,
+            "action": reverse("dashboard:scheme_impact", kwargs={"slug": scheme.slug}),
+            "form": form,
+            "impact": impact,
+            "total": impact.section() if impact else None,
+            "sections": [],
+            "is_report_viewer": can_view_reports(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def impact_overview(request: HttpRequest) -> HttpResponse:
+    """The impact report across the schemes the reader may read: in total and per
+    scheme; 403 for someone who may read none."""
+    scheme_ids = sorted(readable_scheme_ids(request.user))
+    deny_unless(
+        can_view_reports(request.user) or bool(scheme_ids),
+        "The impact report is open to report viewers and to schemes' coordinators.",
+    )
+    form, impact = filtered_impact(request, scheme_ids)
+    return _render(
+        request,
+        {
+            "scheme": None,
+            "action": reverse("dashboard:impact"),
+            "form": form,
+            "impact": impact,
+            "total": impact.section() if impact else None,
+            "sections": impact.sections() if impact and len(impact.schemes) > 1 else [],
+            "is_report_viewer": can_view_reports(request.user),
+        },
+    )

@@ -269,6 +269,13 @@ PAGES = [
     ("anonymous", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("mentee", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("anonymous", "sessions:unsubscribe", {"token": "not-a-token"}, 400),
+    # --- reports: impact report and HR overview ---
+    ("coordinator", "dashboard:scheme_impact", {"slug": "council"}, 200),
+    ("hr_viewer", "dashboard:scheme_impact", {"slug": "council"}, 200),
+    ("coordinator", "dashboard:impact", {}, 200),
+    ("hr_viewer", "dashboard:impact", {}, 200),
+    ("site_admin", "dashboard:impact", {}, 200),
+    ("outsider", "dashboard:impact", {}, 403),
     # --- reports: exports ---
     ("hr_viewer", "dashboard:reports", {}, 200),
     ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),

@@ -718,6 +718,45 @@ MATRIX = [
     # The link in the e-mail works for whoever holds it; a GET changes nothing.
     ("sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, {"*": 200}),
     ("sessions:unsubscribe", {"token": "not-a-token"}, {"*": 400}),
+    # --- reports: impact report and HR overview ---
+    # One scheme's impact: its coordinators and HR (superusers too); 404 for anyone else.
+    (
+        "dashboard:scheme_impact",
+        {"slug": "council"},
+        {
+            "anonymous": LOGIN,
+            "coordinator": 200,
+            "hr_viewer": 200,
+            "site_admin": 200,
+            "*": 404,
+        },
+    ),
+    # The other scheme (made with its coordinator): theirs, not council's coordinator's.
+    (
+        "dashboard:scheme_impact",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    ("dashboard:scheme_impact", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # Across schemes: HR and superusers all, a coordinator theirs; anyone else 403.
+    (
+        "dashboard:impact",
+        {},
+        {
+            "anonymous": LOGIN,
+            "coordinator": 200,
+            "other_coordinator": 200,
+            "hr_viewer": 200,
+            "site_admin": 200,
+            "*": 403,
+        },
+    ),
+    # HR's overview with its impact figures: report viewers only.
+    (
+        "dashboard:reports",
+        {},
+        {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
+    ),
     # --- reports: exports ---
     # CSV of every scheme the reader may read: HR and superusers all, a coordinator
     # theirs; anyone else has no scheme to export.
