@@ -277,7 +277,6 @@ PAGES = [
     ("site_admin", "dashboard:impact", {}, 200),
     ("outsider", "dashboard:impact", {}, 403),
     # --- reports: exports ---
-    ("hr_viewer", "dashboard:reports", {}, 200),
     ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),
     ("mentee", "dashboard:export", {"report": "participants"}, 403),
     ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
