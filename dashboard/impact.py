@@ -316,8 +316,9 @@ class ImpactSection:
     notes: list[str]
 
     @property
-    def has_answers(self) -> bool:
-        rows = self.area_rows + self.rating_rows
+    def has_figures(self) -> bool:
+        """Whether anyone answered an evaluation or set a goal here."""
+        rows = self.area_rows + self.rating_rows + self.goal_rows
         return any(f.n for row in rows for f in row.figures.values())
 
 
@@ -387,16 +388,15 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def impact_for(scope: Scope) -> Impact:
+def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
     """The impact figures of ``scope``, per scheme and in total, suppressed: three
-    queries, however many people."""
-    schemes = list(
-        Scheme.objects.filter(pk__in=scope.scheme_ids)
-        .order_by("name", "pk")
-        .values("pk", "name", "slug", "development_areas")
-    )
-    refs = [SchemeRef(s["pk"], s["name"], s["slug"]) for s in schemes]
-    scheme_areas = {s["pk"]: [str(a) for a in (s["development_areas"] or [])] for s in schemes}
+    queries, however many people (two when the page has loaded the ``schemes``)."""
+    if schemes is None:
+        schemes = list(Scheme.objects.filter(pk__in=scope.scheme_ids))
+    wanted = set(scope.scheme_ids)
+    schemes = sorted((s for s in schemes if s.pk in wanted), key=lambda s: (s.name, s.pk))
+    refs = [SchemeRef(s.pk, s.name, s.slug) for s in schemes]
+    scheme_areas = {s.pk: [str(a) for a in (s.development_areas or [])] for s in schemes}
     mentorships = scoped_mentorships(scope).values("pk")
     groups: dict[int, _Collect] = {s.pk: _Collect() for s in refs}
     total = _Collect()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from agreements.selectors import pair_counts
-from dashboard.views_impact import filtered_impact, query_string
+from dashboard.views_impact import filtered_impact, query_string, scheme_sections
 from matching.models import Mentorship
 from matching.selectors import (
     matching_summary,
@@ -98,7 +98,7 @@ def reports_overview(request: HttpRequest) -> HttpResponse:
     scheme and in total, filtered by scheme, period, department and grade, under the
     impact report's suppression. Counts and ratings only: no name, no link to a pair."""
     schemes = list(selectors.schemes_with_counts())
-    form, impact = filtered_impact(request, [s.pk for s in schemes])
+    form, impact = filtered_impact(request, schemes)
     return render(
         request,
         "dashboard/reports.html",
@@ -109,7 +109,7 @@ def reports_overview(request: HttpRequest) -> HttpResponse:
             "action": reverse("dashboard:reports"),
             "impact": impact,
             "total": impact.section() if impact else None,
-            "sections": impact.sections() if impact and len(impact.schemes) > 1 else [],
+            **scheme_sections(impact),
             "scheme": None,
             "printing": False,
             "print_query": query_string(request, print="1"),

@@ -18,23 +18,26 @@ from mentoring.permissions import can_view_reports, deny_unless, first_or_404
 from schemes.models import Application, Role, Scheme
 from schemes.permissions import get_scheme_for_user
 
-__all__ = ["filter_form", "impact_overview", "scheme_impact"]
+__all__ = [
+    "filter_form",
+    "filtered_impact",
+    "impact_overview",
+    "query_string",
+    "scheme_impact",
+    "scheme_sections",
+]
 
 
 def filter_form(
-    request: HttpRequest, scheme_ids: Sequence[int], *, with_scheme: bool = True
+    request: HttpRequest, schemes: Sequence[Scheme], *, with_scheme: bool = True
 ) -> ReportFilterForm:
-    """The filter form bound to the query string, its choices those of ``scheme_ids``:
-    the schemes, the departments their mentees wrote and the schemes' grades (two
-    queries)."""
-    schemes = list(
-        Scheme.objects.filter(pk__in=scheme_ids)
-        .order_by("name", "pk")
-        .values_list("pk", "slug", "name", "grades")
-    )
+    """The filter form bound to the query string, its choices those of ``schemes``:
+    the schemes, the departments their mentees wrote and the schemes' grades (one
+    query)."""
+    scheme_ids = [s.pk for s in schemes]
     grades: list[str] = []
-    for *_, scheme_grades in schemes:
-        grades += [str(g) for g in scheme_grades or [] if str(g) not in grades]
+    for scheme in schemes:
+        grades += [str(g) for g in scheme.grades or [] if str(g) not in grades]
     departments = list(
         Application.objects.filter(scheme_id__in=scheme_ids, role=Role.MENTEE)
         .exclude(department="")
@@ -46,7 +49,7 @@ def filter_form(
     data.pop("print", None)
     return ReportFilterForm(
         data,
-        schemes=[(pk, slug, name) for pk, slug, name, _ in schemes],
+        schemes=[(s.pk, s.slug, s.name) for s in sorted(schemes, key=lambda s: (s.name, s.pk))],
         departments=departments,
         grades=grades,
         with_scheme=with_scheme,
@@ -54,13 +57,26 @@ def filter_form(
 
 
 def filtered_impact(
-    request: HttpRequest, scheme_ids: Sequence[int], *, with_scheme: bool = True
+    request: HttpRequest, schemes: Sequence[Scheme], *, with_scheme: bool = True
 ) -> tuple[ReportFilterForm, Impact | None]:
-    """The form and the figures it describes; no figures while the filters are wrong."""
-    form = filter_form(request, scheme_ids, with_scheme=with_scheme)
+    """The form and the figures it describes for ``schemes`` (those the reader may
+    read, already loaded); no figures while the filters are wrong."""
+    form = filter_form(request, schemes, with_scheme=with_scheme)
     if form.is_bound and not form.is_valid():
         return form, None
-    return form, impact_for(form.scope(request.user, scheme_ids))
+    return form, impact_for(form.scope(request.user, [s.pk for s in schemes]), schemes)
+
+
+def scheme_sections(impact: Impact | None) -> dict[str, Any]:
+    """Each scheme's figures when there are several: ``sections`` for those with any,
+    and ``quiet`` the names of those with none (a table of "no answers" says nothing)."""
+    if impact is None or len(impact.schemes) < 2:
+        return {"sections": [], "quiet": []}
+    sections = impact.sections()
+    return {
+        "sections": [s for s in sections if s.has_figures],
+        "quiet": [s.scheme.name for s in sections if s.scheme and not s.has_figures],
+    }
 
 
 def query_string(request: HttpRequest, **extra: str) -> str:
@@ -91,7 +107,7 @@ def scheme_impact(request: HttpRequest, slug: str) -> HttpResponse:
         scheme = first_or_404(Scheme.objects.filter(slug=slug), "No such scheme.")
     else:
         scheme = get_scheme_for_user(request.user, slug, roles=(Role.COORDINATOR,)).scheme
-    form, impact = filtered_impact(request, [scheme.pk], with_scheme=False)
+    form, impact = filtered_impact(request, [scheme], with_scheme=False)
     return _render(
         request,
         {
@@ -101,6 +117,7 @@ def scheme_impact(request: HttpRequest, slug: str) -> HttpResponse:
             "impact": impact,
             "total": impact.section() if impact else None,
             "sections": [],
+            "quiet": [],
             "is_report_viewer": can_view_reports(request.user),
         },
     )
@@ -111,12 +128,12 @@ def scheme_impact(request: HttpRequest, slug: str) -> HttpResponse:
 def impact_overview(request: HttpRequest) -> HttpResponse:
     """The impact report across the schemes the reader may read: in total and per
     scheme; 403 for someone who may read none."""
-    scheme_ids = sorted(readable_scheme_ids(request.user))
+    scheme_ids = readable_scheme_ids(request.user)
     deny_unless(
         can_view_reports(request.user) or bool(scheme_ids),
         "The impact report is open to report viewers and to schemes' coordinators.",
     )
-    form, impact = filtered_impact(request, scheme_ids)
+    form, impact = filtered_impact(request, list(Scheme.objects.filter(pk__in=scheme_ids)))
     return _render(
         request,
         {
@@ -125,7 +142,7 @@ def impact_overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "impact": impact,
             "total": impact.section() if impact else None,
-            "sections": impact.sections() if impact and len(impact.schemes) > 1 else [],
+            **scheme_sections(impact),
             "is_report_viewer": can_view_reports(request.user),
         },
     )

@@ -107,4 +107,19 @@ def test_bad_filters_on_the_overview_are_a_message_beside_the_field(
 def test_the_overview_with_no_evaluations_says_so(client, hr_viewer, scheme):
     client.force_login(hr_viewer)
     content = text(client.get(REPORTS_URL))
-    assert "No mentee or mentor has answered an evaluation in this scheme yet." in content
+    assert (
+        "No mentee or mentor has answered an evaluation, and no pair has set a goal, "
+        "in this scheme yet."
+    ) in content
+
+
+def test_a_scheme_with_no_figures_is_named_not_tabled(client, hr_viewer, schemes):
+    SchemeFactory(name="Quiet scheme", slug="quiet", development_areas=AREAS)
+    client.force_login(hr_viewer)
+    response = client.get(REPORTS_URL)
+    assert "All 3 schemes together" in text(response)
+    assert [s.scheme.name for s in response.context["sections"]] == [
+        "Big scheme",
+        "Small scheme",
+    ]
+    assert "No evaluation answers and no goals yet in: Quiet scheme." in text(response)
