@@ -276,6 +276,12 @@ PAGES = [
     ("hr_viewer", "dashboard:impact", {}, 200),
     ("site_admin", "dashboard:impact", {}, 200),
     ("outsider", "dashboard:impact", {}, 403),
+    # --- reports: exports ---
+    ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),
+    ("mentee", "dashboard:export", {"report": "participants"}, 403),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
 ]
 
 
