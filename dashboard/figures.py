@@ -501,10 +501,10 @@ def _charts(board: Dashboard) -> dict[str, Any]:
         "pulse": {
             "type": "line",
             "min": 1,
-            "max": 5,
+            "max": 4,
             "labels": [p.label for p in board.pulse],
             "series": [
-                {"label": "Mean usefulness (1 to 5)", "data": [p.mean for p in board.pulse]}
+                {"label": "Mean usefulness (1 to 4)", "data": [p.mean for p in board.pulse]}
             ],
         },
         "load": {

@@ -269,6 +269,9 @@ PAGES = [
     ("anonymous", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("mentee", "sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, 200),
     ("anonymous", "sessions:unsubscribe", {"token": "not-a-token"}, 400),
+    # --- reports: the coordinator's dashboard ---
+    ("coordinator", "dashboard:scheme_dashboard", {"slug": "council"}, 200),
+    ("coordinator", "dashboard:scheme_dashboard", {"slug": "@scheme_with_pairs.slug"}, 200),
 ]
 
 

@@ -718,6 +718,20 @@ MATRIX = [
     # The link in the e-mail works for whoever holds it; a GET changes nothing.
     ("sessions:unsubscribe", {"token": "@unsubscribe_token_value"}, {"*": 200}),
     ("sessions:unsubscribe", {"token": "not-a-token"}, {"*": 400}),
+    # --- reports: the coordinator's dashboard ---
+    # The scheme's coordinators only (as the at-risk page): the pair, HR, admins and the
+    # other scheme's coordinator get 404.
+    (
+        "dashboard:scheme_dashboard",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "dashboard:scheme_dashboard",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    ("dashboard:scheme_dashboard", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
