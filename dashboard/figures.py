@@ -34,9 +34,9 @@ from django.utils import timezone
 from agreements.models import AgreementVersion
 from matching.models import Mentorship
 from schemes.models import Application, Invitation, Scheme
-from sessions.models import Evaluation, FinalReview, MentoringSession, Pulse
+from sessions.models import Evaluation, FinalReview, MentoringSession, Pulse, RiskHandling
 from sessions.selectors.evaluations import LATE_STAGES, MILESTONE_ORDER, add_months
-from sessions.selectors.risk import at_risk_for
+from sessions.selectors.reminders import reminders_scan
 from sessions.selectors.settings import session_settings_for
 
 __all__ = [
@@ -211,7 +211,7 @@ def _funnel(scheme: Scheme) -> tuple[list[FunnelStep], int, int, int]:
             "Mentee applications sent in, through an invitation or the open link; "
             f"{applications['applied_invited']} of them came through an invitation.",
             _percent(applications["applied_invited"], invited),
-            "invited (those who applied through their invitation)",
+            "invited (through their invitation)",
         ),
         FunnelStep(
             "approved",
@@ -460,6 +460,39 @@ def _mentor_load(scheme: Scheme) -> list[Tallied]:
     return [Tallied(band, band, bands[band]) for band in LOAD_BANDS]
 
 
+def _at_risk(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied]]:
+    """How many pairs have a flag no coordinator has handled, and how many per reason:
+    the open flags of ``sessions.selectors.risk.at_risk_for`` (the same scan, the same
+    handlings, none of the reader's own pairs), counted without loading every flagged
+    pair and its people, which the at-risk page needs and a count does not."""
+    scan = reminders_scan(now=timezone.now(), scheme_ids=[scheme.pk], include_window=False)
+    risks = [risk for risk in scan.risks if risk.scheme_id == scheme.pk]
+    if not risks:
+        return 0, []
+    own = set(
+        Mentorship.objects.filter(scheme=scheme)
+        .filter(Q(mentee=reader) | Q(mentor=reader))
+        .values_list("pk", flat=True)
+    )
+    handled = set(
+        RiskHandling.objects.filter(mentorship__scheme=scheme, handled_at__isnull=False)
+        .values_list("mentorship_id", "reason", "situation")
+        .order_by()
+    )
+    flags = {
+        (risk.mentorship_id, risk.reason, risk.label)
+        for risk in risks
+        if risk.mentorship_id not in own and risk.key not in handled
+    }
+    by_reason = Counter((reason, label) for _pair, reason, label in flags)
+    return len({pair for pair, _reason, _label in flags}), [
+        Tallied(reason, label, count)
+        for (reason, label), count in sorted(
+            by_reason.items(), key=lambda item: (-item[1], item[0][1])
+        )
+    ]
+
+
 def _median_days(pairs: list[dict[str, Any]]) -> float | None:
     days = [
         (pair["first_signed"] - pair["started_at"]).total_seconds() / 86400
@@ -521,13 +554,8 @@ def dashboard_figures(scheme: Scheme, *, reader: Any) -> Dashboard:
     settings = session_settings_for(scheme)
     zone = ZoneInfo(settings.time_zone)
     funnel, mentors_applied, mentors_approved, active_now = _funnel(scheme)
-    risk = at_risk_for(scheme, reader=reader) if active_now or funnel[3].count else None
-    reasons: Counter[str] = Counter()
-    labels: dict[str, str] = {}
-    if risk is not None:
-        for _pair, reason, label in {(r.mentorship.pk, r.reason, r.label) for r in risk.open}:
-            reasons[reason] += 1
-            labels[reason] = label
+    # No pair was ever matched: no pair can be at risk, and the scan is not run.
+    at_risk, reasons = _at_risk(scheme, reader) if funnel[3].count else (0, [])
     pairs = _pairs(scheme)
     months = _sessions_by_month(scheme, zone)
     pulse = _pulse(scheme, zone)
@@ -539,10 +567,8 @@ def dashboard_figures(scheme: Scheme, *, reader: Any) -> Dashboard:
         mentors_applied=mentors_applied,
         mentors_approved=mentors_approved,
         active_now=active_now,
-        at_risk_pairs=risk.pairs if risk else 0,
-        at_risk_reasons=[
-            Tallied(reason, labels[reason], count) for reason, count in reasons.most_common()
-        ],
+        at_risk_pairs=at_risk,
+        at_risk_reasons=reasons,
         months=months,
         sessions_held=sum(m.sessions for m in months),
         hours_held=round(sum(m.minutes for m in months) / 60, 1),

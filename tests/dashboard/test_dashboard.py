@@ -330,3 +330,32 @@ def test_the_query_count_does_not_grow_with_the_scheme(
 def test_the_full_page_passes_the_accessibility_and_csp_checks(client, known_scheme, coordinator):
     client.force_login(coordinator)
     assert_accessible_page(Page(client.get(dashboard_url()).content.decode()))
+
+
+def test_the_at_risk_count_is_the_at_risk_pages(scheme_with_pairs, coordinator, mentee):
+    """The dashboard counts the at-risk page's open flags (``at_risk_for``): a handled
+    flag is not counted, nor a pair the reader is in."""
+    from sessions.selectors.risk import at_risk_for
+    from sessions.services.reminders import risk_handle
+
+    quiet = make_pair(scheme_with_pairs, started=timedelta(weeks=10))
+    board = dashboard_figures(scheme_with_pairs, reader=coordinator)
+    page = at_risk_for(scheme_with_pairs, reader=coordinator)
+    assert board.at_risk_pairs == page.pairs == 2
+    assert {t.key: t.count for t in board.at_risk_reasons} == {
+        reason: len({row.mentorship.pk for row in page.open if row.reason == reason})
+        for reason in {row.reason for row in page.open}
+    }
+    for flag in [row for row in page.open if row.mentorship.pk == quiet.pk]:
+        risk_handle(
+            coordinator=coordinator,
+            mentorship=quiet,
+            reason=flag.reason,
+            situation=flag.situation,
+            note="",
+            handled=True,
+        )
+    assert dashboard_figures(scheme_with_pairs, reader=coordinator).at_risk_pairs == 1
+    # A coordinator who is in the pair left never counts it (nor sees it on the page).
+    assert dashboard_figures(scheme_with_pairs, reader=mentee).at_risk_pairs == 0
+    assert at_risk_for(scheme_with_pairs, reader=mentee).pairs == 0
