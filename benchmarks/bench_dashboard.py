@@ -4,7 +4,9 @@ The pairs are written in bulk by the reminders' benchmark (``bench_reminders._se
 people, applications, active mentorships, sessions, evaluations, concerns), with a
 pulse rating on every held session. The figures to watch: the page renders in under
 300 ms for a scheme of 10,000 participants, in the same number of queries as for a
-small one.
+small one. The count of pairs at risk comes from the reminders' scan of every pair and
+is kept for five minutes (``dashboard.figures.AT_RISK_SECONDS``): the first render pays
+for the scan, the next ones do not.
 """
 
 import os
@@ -49,7 +51,12 @@ def _pulses(scheme) -> None:
 @override_settings(ALLOWED_HOSTS=["testserver"])
 def run() -> None:
     now = timezone.now()
-    print(f"{'pairs':>7} {'people':>7} {'seed s':>7} {'first ms':>9} {'best ms':>8} {'queries':>8}")
+    # The first render counts the pairs at risk (the reminders' scan of every pair);
+    # the next ones, within five minutes, reuse that count.
+    print(
+        f"{'pairs':>7} {'people':>7} {'seed s':>7} {'first ms':>9} {'queries':>9} "
+        f"{'next ms':>8} {'queries':>8}"
+    )
     for pairs in SIZES:
         started = time.perf_counter()
         scheme = _seed(pairs, now)
@@ -62,14 +69,15 @@ def run() -> None:
         client = Client()
         client.force_login(coordinator)
         url = reverse("dashboard:scheme_dashboard", kwargs={"slug": scheme.slug})
-        timings = []
+        timings, counts = [], []
         for _ in range(RENDERS):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code
+            counts.append(len(queries))
         print(
-            f"{pairs:>7,} {people:>7,} {seeded:>7.1f} {timings[0]:>9.0f} {min(timings):>8.0f} "
-            f"{len(queries):>8}"
+            f"{pairs:>7,} {people:>7,} {seeded:>7.1f} {timings[0]:>9.0f} {counts[0]:>9} "
+            f"{min(timings[1:]):>8.0f} {counts[-1]:>8}"
         )
