@@ -2,7 +2,7 @@
 streamed row by row, so a long list never sits whole in memory."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -29,17 +29,32 @@ class _Echo:
         return value
 
 
-def csv_stream(
-    *, filename: str, header: list[str], rows: Iterable[Iterable[Any]]
-) -> StreamingHttpResponse:
-    """A download of ``header`` then ``rows``, each cell through ``csv_cell``; with a
-    byte order mark, so that Excel reads the UTF-8 names right."""
+def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The lines of a CSV file of ``header`` then ``rows``, each cell through
+    ``csv_cell``; the first with a byte order mark, so that Excel reads UTF-8 right."""
     writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([csv_cell(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow([csv_cell(cell) for cell in row])
+
+
+def csv_stream(
+    *,
+    filename: str,
+    header: list[str],
+    rows: Iterable[Iterable[Any]],
+    done: Callable[[int], None] | None = None,
+) -> StreamingHttpResponse:
+    """A download of ``header`` then ``rows`` (``csv_lines``). ``done`` is called with
+    the number of rows written once the last one has gone."""
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([csv_cell(cell) for cell in header])
-        for row in rows:
-            yield writer.writerow([csv_cell(cell) for cell in row])
+        written = -1  # the header is not a row
+        for line in csv_lines(header, rows):
+            written += 1
+            yield line
+        if done is not None:
+            done(written)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -46,4 +46,9 @@ BEAT_SCHEDULE = {
         "task": "sessions.tasks.sweep_reminders",
         "schedule": crontab(minute=0),
     },
+    # The large exports' files, offered for EXPORT_FILE_HOURS, then deleted.
+    "delete-expired-exports": {
+        "task": "dashboard.tasks.delete_expired_exports",
+        "schedule": crontab(minute=25),
+    },
 }

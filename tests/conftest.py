@@ -563,3 +563,43 @@ def unsubscribe_token_value(mentee_reminder):
     from sessions.services.reminders import unsubscribe_token
 
     return unsubscribe_token(reminder=mentee_reminder)
+
+
+# --- reports: exports ---
+
+
+@pytest.fixture
+def hr_export_job(hr_viewer, scheme, settings, tmp_path):
+    """A large export the HR viewer asked for, written and ready to download, its file in
+    a folder of the test's own."""
+    from dashboard.models import ExportJob
+
+    settings.EXPORTS_DIR = tmp_path
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        user=hr_viewer,
+        report="participants",
+        format="csv",
+        filters={"schemes": [scheme.pk]},
+        status=ExportJob.Status.DONE,
+        rows_done=0,
+        rows_total=0,
+        finished_at=now,
+        expires_at=now + timedelta(hours=24),
+    )
+    job.file_name = f"{job.uid}.csv"
+    job.save(update_fields=["file_name"])
+    (tmp_path / job.file_name).write_text("\ufeffScheme,Participant\r\n", encoding="utf-8")
+    return job
+
+
+@pytest.fixture
+def expired_export_job(hr_export_job):
+    """``hr_export_job`` after its time: the sweep deleted its file."""
+    from dashboard.models import ExportJob
+
+    ExportJob.objects.filter(pk=hr_export_job.pk).update(
+        status=ExportJob.Status.EXPIRED, expires_at=timezone.now() - timedelta(hours=1)
+    )
+    hr_export_job.refresh_from_db()
+    return hr_export_job

@@ -272,6 +272,13 @@ PAGES = [
     # --- reports: the coordinator's dashboard ---
     ("coordinator", "dashboard:scheme_dashboard", {"slug": "council"}, 200),
     ("coordinator", "dashboard:scheme_dashboard", {"slug": "@scheme_with_pairs.slug"}, 200),
+    # --- reports: exports ---
+    ("hr_viewer", "dashboard:reports", {}, 200),
+    ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),
+    ("mentee", "dashboard:export", {"report": "participants"}, 403),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
+    ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
 ]
 
 

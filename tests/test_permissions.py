@@ -732,6 +732,38 @@ MATRIX = [
         {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
     ),
     ("dashboard:scheme_dashboard", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # --- reports: exports ---
+    # CSV of every scheme the reader may read: HR and superusers all, a coordinator
+    # theirs; anyone else has no scheme to export.
+    (
+        "dashboard:export",
+        {"report": "participants"},
+        {
+            "anonymous": LOGIN,
+            "coordinator": 200,
+            "other_coordinator": 200,
+            "hr_viewer": 200,
+            "site_admin": 200,
+            "*": 403,
+        },
+    ),
+    ("dashboard:export", {"report": "no-such-report"}, {"anonymous": LOGIN, "*": 404}),
+    # A large export's page and file: for the person who asked (HR here), no one else.
+    (
+        "dashboard:export_job",
+        {"uid": "@hr_export_job.uid"},
+        {"anonymous": LOGIN, "hr_viewer": 200, "*": 404},
+    ),
+    (
+        "dashboard:export_download",
+        {"uid": "@hr_export_job.uid"},
+        {"anonymous": LOGIN, "hr_viewer": 200, "*": 404},
+    ),
+    (
+        "dashboard:export_download",
+        {"uid": "@expired_export_job.uid"},
+        {"anonymous": LOGIN, "hr_viewer": 410, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

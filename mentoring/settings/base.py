@@ -206,6 +206,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # expire; only the person who asked downloads one, through the app.
 EXPORTS_DIR = env.path("EXPORTS_DIR", default=str(BASE_DIR / "var" / "exports"))
 EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
+# An export with more rows than this is written by a worker, with progress on a page.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
