@@ -22,7 +22,6 @@ from django.db.models import (
     Count,
     F,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -310,6 +309,12 @@ def _pairs(scheme: Scheme) -> list[dict[str, Any]]:
         mentorship=OuterRef("pk"), status=AgreementVersion.Status.IN_FORCE
     ).values("end_date")[:1]
     review = FinalReview.objects.filter(mentorship=OuterRef("pk")).values("completed_at")[:1]
+    # The first version both signed: the moment the agreement was first in force.
+    first_signed = (
+        AgreementVersion.objects.filter(mentorship=OuterRef("pk"), in_force_at__isnull=False)
+        .order_by("in_force_at")
+        .values("in_force_at")[:1]
+    )
     held = (
         MentoringSession.objects.filter(
             mentorship=OuterRef("pk"), status=MentoringSession.Status.HELD
@@ -324,7 +329,7 @@ def _pairs(scheme: Scheme) -> list[dict[str, Any]]:
         .annotate(
             end_date=Subquery(in_force),
             review_at=Subquery(review),
-            first_signed=Min("agreement_versions__in_force_at"),
+            first_signed=Subquery(first_signed),
             held=Subquery(held),
         )
         .values(
