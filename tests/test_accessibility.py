@@ -276,6 +276,9 @@ PAGES = [
     ("hr_viewer", "dashboard:impact", {}, 200),
     ("site_admin", "dashboard:impact", {}, 200),
     ("outsider", "dashboard:impact", {}, 403),
+    # --- reports: the coordinator's dashboard ---
+    ("coordinator", "dashboard:scheme_dashboard", {"slug": "council"}, 200),
+    ("coordinator", "dashboard:scheme_dashboard", {"slug": "@scheme_with_pairs.slug"}, 200),
     # --- reports: exports ---
     ("coordinator", "dashboard:export", {"report": "no-such-report"}, 404),
     ("mentee", "dashboard:export", {"report": "participants"}, 403),

@@ -757,6 +757,20 @@ MATRIX = [
         {},
         {"anonymous": LOGIN, "hr_viewer": 200, "site_admin": 200, "*": 403},
     ),
+    # --- reports: the coordinator's dashboard ---
+    # The scheme's coordinators only (as the at-risk page): the pair, HR, admins and the
+    # other scheme's coordinator get 404.
+    (
+        "dashboard:scheme_dashboard",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "dashboard:scheme_dashboard",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    ("dashboard:scheme_dashboard", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
     # --- reports: exports ---
     # CSV of every scheme the reader may read: HR and superusers all, a coordinator
     # theirs; anyone else has no scheme to export.
@@ -792,7 +806,7 @@ MATRIX = [
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
-PROJECT_NAMESPACES = {"schemes", "matching", "agreements", "sessions"}
+PROJECT_NAMESPACES = {"schemes", "matching", "agreements", "sessions", "dashboard"}
 PROJECT_NAMES = {"home", "health"}
 
 
