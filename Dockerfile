@@ -35,7 +35,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     REDIS_URL=redis://localhost:6379/0 \
     DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
-    && chown -R app:app /app/staticfiles
+    && chown -R app:app /app/staticfiles \
+    && mkdir -p /app/var/exports && chown -R app:app /app/var
 
 USER app
 

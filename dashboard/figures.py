@@ -475,7 +475,7 @@ def _at_risk(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied]]:
     the open flags of ``sessions.selectors.risk.at_risk_for`` (the same scan, the same
     handlings, none of the reader's own pairs), counted without loading every flagged
     pair and its people, which the at-risk page needs and a count does not."""
-    scan = reminders_scan(now=timezone.now(), scheme_ids=[scheme.pk], include_window=False)
+    scan = reminders_scan(now=timezone.now(), scheme_ids=[scheme.pk], risks_only=True)
     risks = [risk for risk in scan.risks if risk.scheme_id == scheme.pk]
     if not risks:
         return 0, []

@@ -341,3 +341,13 @@ def test_env_example_documents_every_variable_the_settings_read():
     example = (REPO / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
     assert sorted(read - documented) == []
+
+
+def test_web_and_worker_share_the_large_exports_folder(services):
+    """The worker writes a large export's file and the web service serves it: both
+    mount one volume at the folder the settings name (the image's /app/var/exports)."""
+    from django.conf import settings
+
+    assert str(settings.EXPORTS_DIR).endswith("var/exports")
+    for name in ("web", "worker"):
+        assert "exports:/app/var/exports" in services[name].get("volumes", []), name
