@@ -38,7 +38,9 @@ def test_demo_hr_viewer_reaches_the_reports_from_the_navigation(page, live_serve
     scheme = Scheme.objects.get(slug="council-staff-mentoring")
     counts = [str(scheme.memberships.filter(role=role).count()) for role in Role]
     assert counts[1:] == ["10", "14"]  # the demo's approved mentors and mentees
-    expect(row.get_by_role("cell")).to_have_text(["Open for applications", *counts])
+    expect(row.get_by_role("cell")).to_have_text(
+        ["Open for applications", *counts, "Impact report of Council staff mentoring scheme"]
+    )
 
 
 def test_the_skip_link_is_the_first_stop_for_a_keyboard_user(page, live_server, demo):
