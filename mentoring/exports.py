@@ -4,6 +4,7 @@ streamed row by row, so a long list never sits whole in memory."""
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import StreamingHttpResponse
@@ -14,9 +15,12 @@ from mentoring.validators import formula_safe
 
 def csv_cell(value: Any) -> str:
     """``value`` as the text of one cell: empty for ``None``, dates in the site's time
-    zone, and a formula-like text prefixed with ``'``."""
+    zone, a number as it is (a negative one is no formula), and a formula-like text
+    prefixed with ``'``."""
     if value is None:
         return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, datetime):
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return formula_safe(str(value))

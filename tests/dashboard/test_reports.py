@@ -25,7 +25,7 @@ def test_the_reports_page_says_what_it_shows_and_links_each_scheme_to_its_figure
     response = client.get(REPORTS_URL)
     content = text(response)
     assert "how many people hold each role" in content
-    assert "Reports show counts only" in content
+    assert "Reports show no names and nothing anyone wrote in confidence" in content
     assert "coming" not in content.lower()
     links = {attrs.get("href"): label for attrs, label in Page(response.content.decode()).links}
     assert links.get(figures_url()) == scheme.name
