@@ -196,9 +196,19 @@ def _funnel(scheme: Scheme) -> tuple[list[FunnelStep], int, int, int]:
     pairs = Mentorship.objects.filter(scheme=scheme).aggregate(
         matched=Count("mentee_application", distinct=True),
         started=Count("mentee_application", filter=Q(started_at__isnull=False), distinct=True),
-        active=Count("pk", filter=Q(status=Status.ACTIVE)),
-        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-        ended=Count("pk", filter=Q(status=Status.ENDED)),
+        # Mentees, like the steps before: a mentee matched again after an early end
+        # counts once in each step they reached.
+        active=Count("mentee_application", filter=Q(status=Status.ACTIVE), distinct=True),
+        completed=Count(
+            "mentee_application",
+            filter=Q(status=Status.COMPLETED, started_at__isnull=False),
+            distinct=True,
+        ),
+        ended=Count(
+            "mentee_application",
+            filter=Q(status=Status.ENDED, started_at__isnull=False),
+            distinct=True,
+        ),
     )
     invited, applied = invitations["invited"], applications["applied"]
     approved, matched, started = (
@@ -245,7 +255,7 @@ def _funnel(scheme: Scheme) -> tuple[list[FunnelStep], int, int, int]:
             "completed",
             "Completed",
             pairs["completed"],
-            "Mentorships completed.",
+            "Mentees whose mentorship was completed.",
             _percent(pairs["completed"], started),
             "active",
         ),
@@ -253,7 +263,7 @@ def _funnel(scheme: Scheme) -> tuple[list[FunnelStep], int, int, int]:
             "ended",
             "Ended early",
             pairs["ended"],
-            "Mentorships ended before their end.",
+            "Mentees whose mentorship ended early, before its planned end.",
             _percent(pairs["ended"], started),
             "active",
         ),

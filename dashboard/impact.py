@@ -9,9 +9,13 @@ goals), whatever the number of people, and aggregated here in Python.
 
 Suppression: a figure about fewer than ``SMALL`` (5) people is shown as "fewer than 5"
 (primary). When figures are shown with their total (one per scheme and the total
-across schemes), hiding one part would let it be worked out as the total minus the
-others, so a second part (the next smallest) or the total is hidden too (secondary).
-``suppress`` is that rule, pure and alone.
+across schemes), the hidden parts together could be worked out as the total minus the
+others, so more parts (the next smallest) or the total are hidden too, until the
+hidden parts are two or more and about 5 people or more between them (secondary).
+``suppress`` is that rule, pure and alone. It is decided over every scheme the reader
+may read, so that one scheme's page hides what the report across schemes hides. A
+filtered figure is also hidden where, beside the same figure without the filters, it
+would give away a figure about 1 to 4 people or one hidden there ("filter").
 
 Nothing a person wrote is read: the queries name the rating fields only, never the
 comments of an evaluation nor a goal's words.
@@ -21,12 +25,13 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from agreements.models import Goal
-from dashboard.scope import Scope
+from dashboard.scope import Scope, readable_scheme_ids
 from matching.models import Mentorship
 from schemes.models import Scheme
 from sessions.models import Evaluation
@@ -58,30 +63,44 @@ MILESTONE_LABELS = dict(Milestone.choices)
 
 
 def suppress(
-    parts: Sequence[int], total: int | None = None, *, threshold: int = SMALL
+    parts: Sequence[int],
+    total: int | None = None,
+    *,
+    threshold: int = SMALL,
+    marks: Sequence[str] | None = None,
+    total_mark: str = "",
 ) -> tuple[list[str], str]:
     """Which of ``parts`` (the number of people behind each part) and of their
     ``total`` to hide, as ``(parts' marks, total's mark)``: each mark is "" (shown),
-    "primary" (about fewer than ``threshold`` people) or "secondary" (hidden so that
-    a primary one cannot be worked out from the total). A part or total about nobody
-    is shown (there is no figure, only the fact that nobody answered).
+    "primary" (about fewer than ``threshold`` people), "secondary" (hidden so that a
+    hidden part cannot be worked out from the total), or a mark given in ``marks`` /
+    ``total_mark`` (a figure the caller already hides, e.g. "filter"). A part or total
+    about nobody is shown (there is no figure, only the fact that nobody answered).
 
-    Secondary: when the total is shown and exactly one part is hidden, the smallest
-    part still shown that is about someone is hidden too; when there is none, the
-    total is hidden instead. Without a total (``None``) only the primary rule applies.
+    Secondary: while the total is shown, the hidden parts together can be worked out
+    from it (the total minus the parts shown); so they must be at least two, and about
+    ``threshold`` people or more between them. Until they are, the smallest part still
+    shown that is about someone is hidden too; when there is none, the total is hidden
+    instead. Without a total (``None``) only the primary rule applies.
     """
-    marks = ["primary" if 0 < n < threshold else "" for n in parts]
+    given = list(marks) if marks is not None else [""] * len(parts)
+    out = [
+        mark or ("primary" if 0 < n < threshold else "")
+        for n, mark in zip(parts, given, strict=True)
+    ]
     if total is None:
-        return marks, ""
-    total_mark = "primary" if 0 < total < threshold else ""
-    if total_mark or marks.count("primary") != 1:
-        return marks, total_mark
-    shown = [(n, i) for i, n in enumerate(parts) if not marks[i] and n > 0]
-    if shown:
-        marks[min(shown)[1]] = "secondary"
-    else:
-        total_mark = "secondary"
-    return marks, total_mark
+        return out, ""
+    total_mark = total_mark or ("primary" if 0 < total < threshold else "")
+    while not total_mark:
+        hidden = [n for n, mark in zip(parts, out, strict=True) if mark]
+        if not hidden or (len(hidden) > 1 and sum(hidden) >= threshold):
+            break
+        shown = [(n, i) for i, n in enumerate(parts) if not out[i] and n > 0]
+        if shown:
+            out[min(shown)[1]] = "secondary"
+        else:
+            total_mark = "secondary"
+    return out, total_mark
 
 
 # --- the figures -----------------------------------------------------------------------
@@ -90,7 +109,9 @@ def suppress(
 @dataclass(frozen=True)
 class Figure:
     """One figure: a mean (or a share, or a count), its spread when it has one, the
-    number of people behind it, and whether it is hidden ("primary", "secondary")."""
+    number of people behind it, and whether it is hidden: "primary" (about fewer than
+    5), "secondary" (it would give away a primary one with the other schemes'), "filter"
+    (it would give one away beside the same figure without the reader's filters)."""
 
     value: float | None
     n: int
@@ -298,7 +319,7 @@ class Impact:
             area_rows=areas,
             rating_rows=ratings,
             goal_rows=goals,
-            notes=[note for row in areas + ratings + goals if (note := _note(row, scheme_id))],
+            notes=[note for row in areas + ratings + goals if (note := _note(row))],
         )
 
     def sections(self) -> list["ImpactSection"]:
@@ -328,12 +349,13 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _note(row: ImpactRow, scheme_id: int | None) -> str:
+def _note(row: ImpactRow) -> str:
     """The sentence that explains the hidden figures of one row, or ""."""
     primary = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "primary"]
     secondary = [
         COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "secondary"
     ]
+    filtered = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "filter"]
     sentences = []
     whose = "pairs" if row.kind == "count" else "people"
     if primary:
@@ -346,10 +368,17 @@ def _note(row: ImpactRow, scheme_id: int | None) -> str:
         )
     if secondary:
         where = "" if row.kind == "count" else f" ({_join(secondary)})"
-        others = "the total" if scheme_id is not None else "the schemes' figures"
         sentences.append(
             f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
-            f"because with {others} it would give away a figure about fewer than 5."
+            "because with the other schemes' figures it would give away a figure about "
+            "fewer than 5."
+        )
+    if filtered:
+        where = "" if row.kind == "count" else f" ({_join(filtered)})"
+        sentences.append(
+            f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
+            "because set beside the same figure without your filters it would give away "
+            "a figure about fewer than 5, or one hidden there."
         )
     return " ".join(sentences)
 
@@ -388,19 +417,11 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
-    """The impact figures of ``scope``, per scheme and in total, suppressed: three
-    queries, however many people (two when the page has loaded the ``schemes``)."""
-    if schemes is None:
-        schemes = list(Scheme.objects.filter(pk__in=scope.scheme_ids))
-    wanted = set(scope.scheme_ids)
-    schemes = sorted((s for s in schemes if s.pk in wanted), key=lambda s: (s.name, s.pk))
-    refs = [SchemeRef(s.pk, s.name, s.slug) for s in schemes]
-    scheme_areas = {s.pk: [str(a) for a in (s.development_areas or [])] for s in schemes}
+def _gather(scope: Scope) -> tuple[dict[int, _Collect], _Collect]:
+    """Every answer and goal count of ``scope``, per scheme and in total (two queries)."""
     mentorships = scoped_mentorships(scope).values("pk")
-    groups: dict[int, _Collect] = {s.pk: _Collect() for s in refs}
+    groups: dict[int, _Collect] = defaultdict(_Collect)
     total = _Collect()
-
     rows = (
         Evaluation.objects.filter(mentorship__in=mentorships)
         .order_by()
@@ -419,7 +440,7 @@ def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
     # The mentee's area ratings per mentorship and milestone, for the changes.
     mentee_areas: dict[tuple[int, int, int], dict[str, dict[str, float]]] = defaultdict(dict)
     for pair, scheme_id, person, role, milestone, rated, relationship, rating, recommend in rows:
-        collects = (groups.setdefault(scheme_id, _Collect()), total)
+        collects = (groups[scheme_id], total)
         if role == "mentee" and milestone in AREA_MILESTONES and isinstance(rated, dict):
             given = {a: v for a, v in ((a, _number(v)) for a, v in rated.items()) if v is not None}
             mentee_areas[(pair, scheme_id, person)][milestone] = given
@@ -457,54 +478,174 @@ def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
         .values_list("mentorship__scheme_id", "goals", "achieved")
     )
     for scheme_id, goal_count, achieved in goals:
-        for c in (groups.setdefault(scheme_id, _Collect()), total):
+        for c in (groups[scheme_id], total):
             c.goals_set += goal_count
             c.pairs_with_goals += 1 if goal_count else 0
             c.goals_achieved += achieved
             c.pairs_achieving += 1 if achieved else 0
+    return groups, total
+
+
+# The filters a reader may set besides the scheme, each of which narrows a figure.
+FILTERS = ("period", "department", "grade")
+
+
+def _active_filters(scope: Scope) -> tuple[str, ...]:
+    on = {
+        "period": bool(scope.start or scope.end),
+        "department": bool(scope.department),
+        "grade": bool(scope.grade),
+    }
+    return tuple(f for f in FILTERS if on[f])
+
+
+def _narrowed(scope: Scope, scheme_ids: tuple[int, ...], kept: frozenset[str]) -> Scope:
+    """``scope`` over ``scheme_ids`` with only the filters in ``kept``."""
+    period = "period" in kept
+    return replace(
+        scope,
+        scheme_ids=scheme_ids,
+        start=scope.start if period else None,
+        end=scope.end if period else None,
+        department=scope.department if "department" in kept else "",
+        grade=scope.grade if "grade" in kept else "",
+    )
+
+
+def _universe(scope: Scope) -> tuple[int, ...]:
+    """The schemes whose figures the reader of ``scope`` can see (with those in scope):
+    suppression is decided over all of them, so that no page or export the reader can
+    open, one scheme or all, shows a figure another of them hides."""
+    if scope.reader is None:  # the command line: the server's operator reads every scheme
+        readable = set(Scheme.objects.values_list("pk", flat=True))
+    else:
+        readable = readable_scheme_ids(scope.reader)
+    return tuple(sorted(readable | set(scope.scheme_ids)))
+
+
+@dataclass
+class _View:
+    """One view's figures per scheme of the universe and in total, and their marks."""
+
+    parts: dict[int, dict[Key, Figure]]
+    total: dict[Key, Figure]
+    marks: dict[Key, tuple[list[str], str]] = field(default_factory=dict)
+
+    def n(self, key: Key, scheme_id: int | None = None) -> int:
+        figures = self.total if scheme_id is None else self.parts.get(scheme_id, {})
+        return figures.get(key, NOBODY).n
+
+
+def _decide(view: _View, universe: tuple[int, ...], coarser: list[_View]) -> None:
+    """Mark every figure of ``view``: "filter" where a view without some of its filters
+    (``coarser``, already marked) would give the difference away (about 1 to 4 people)
+    or shows the same people's figure hidden; then ``suppress`` over the universe's
+    schemes as the parts of the total."""
+    keys = set(view.total)
+    for figures in view.parts.values():
+        keys |= set(figures)
+    for key in keys:
+        parts = [view.n(key, i) for i in universe]
+        total = view.n(key)
+        given = ["" for _ in universe]
+        total_given = ""
+        for wider in coarser:
+            wider_marks, wider_total_mark = wider.marks.get(key, (["" for _ in universe], ""))
+            for j, scheme_id in enumerate(universe):
+                if _gives_away(parts[j], wider.n(key, scheme_id), wider_marks[j]):
+                    given[j] = "filter"
+            if _gives_away(total, wider.n(key), wider_total_mark):
+                total_given = "filter"
+        view.marks[key] = suppress(parts, total, marks=given, total_mark=total_given)
+
+
+def _gives_away(n: int, wider: int, wider_mark: str) -> bool:
+    """Whether a figure about ``n`` people, shown beside the same figure without a
+    filter (about ``wider`` people, marked ``wider_mark``), would tell something hidden:
+    the difference is about 1 to 4 people, or they are the same people and the wider
+    figure is hidden. A figure about nobody tells nothing."""
+    if n < SMALL:
+        return False  # nobody, or hidden by the primary rule anyway
+    return 0 < wider - n < SMALL or (wider == n and bool(wider_mark))
+
+
+def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
+    """The impact figures of ``scope``, per scheme and in total, suppressed.
+
+    Suppression is decided once over every scheme the reader may read (the universe),
+    with the scope's filters, whichever of them the scope shows: a scheme's own page
+    and the report across schemes hide the same figures. With filters (period,
+    department, grade), each figure is also compared with the same figure without
+    each combination of them. Two queries per combination of filters (one to eight),
+    however many people, and one more when the page has not loaded the ``schemes``."""
+    if schemes is None:
+        schemes = list(Scheme.objects.filter(pk__in=scope.scheme_ids))
+    wanted = set(scope.scheme_ids)
+    schemes = sorted((s for s in schemes if s.pk in wanted), key=lambda s: (s.name, s.pk))
+    refs = [SchemeRef(s.pk, s.name, s.slug) for s in schemes]
+    scheme_areas = {s.pk: [str(a) for a in (s.development_areas or [])] for s in schemes}
+    universe = _universe(scope)
+    active = _active_filters(scope)
+
+    views: dict[frozenset[str], _View] = {}
+    groups: dict[int, _Collect] = {}
+    for size in range(len(active) + 1):
+        for kept in map(frozenset, combinations(active, size)):
+            groups, total = _gather(_narrowed(scope, universe, kept))
+            view = _View({i: g.figures() for i, g in groups.items()}, total.figures())
+            _decide(view, universe, [v for k, v in views.items() if k < kept])
+            views[kept] = view
+    # ``groups`` is now the narrowest view's: every filter of the scope applied.
+    view = views[frozenset(active)]
 
     # The areas: each scheme's in its order, then any rated that a scheme has since dropped.
     areas: list[str] = []
     for s in refs:
-        rated = [k[1] for k in groups[s.pk].values if k[0] == "area"]
+        rated = [k[1] for k in groups[s.pk].values if k[0] == "area"] if s.pk in groups else []
         for area in scheme_areas[s.pk] + rated:
             if area not in scheme_areas[s.pk]:
                 scheme_areas[s.pk].append(area)
             if area not in areas:
                 areas.append(area)
 
-    per_scheme = {s.pk: groups[s.pk].figures() for s in refs}
-    return _suppressed(
-        Impact(
-            areas=areas,
-            schemes=refs,
-            per_scheme=per_scheme,
-            total=total.figures(),
-            scheme_areas=scheme_areas,
-        )
+    index = {scheme_id: j for j, scheme_id in enumerate(universe)}
+    per_scheme: dict[int, dict[Key, Figure]] = {}
+    for s in refs:
+        figures = dict(view.parts.get(s.pk) or _Collect().figures())
+        for key, (marks, _total_mark) in view.marks.items():
+            if marks[index[s.pk]]:
+                figures[key] = replace(figures.get(key, NOBODY), hidden=marks[index[s.pk]])
+        per_scheme[s.pk] = figures
+    return Impact(
+        areas=areas,
+        schemes=refs,
+        per_scheme=per_scheme,
+        total=_scope_total(scope, view, universe, per_scheme),
+        scheme_areas=scheme_areas,
     )
 
 
-def _suppressed(impact: Impact) -> Impact:
-    """``impact`` with every figure marked by ``suppress``: primary alone for one
-    scheme; with the schemes as the parts of the total when there are several."""
-    keys = set(impact.total)
-    for figures in impact.per_scheme.values():
-        keys |= set(figures)
-    ids = [s.pk for s in impact.schemes]
-    with_parts = len(ids) > 1
-    for key in keys:
-        total = impact.total.get(key, NOBODY)
-        parts = [impact.per_scheme[i].get(key, NOBODY) for i in ids]
-        marks, total_mark = suppress([p.n for p in parts], total.n if with_parts else None)
-        if not with_parts:
-            total_mark = suppress([total.n])[0][0]
-        for i, part, mark in zip(ids, parts, marks, strict=True):
-            if mark:
-                impact.per_scheme[i][key] = replace(part, hidden=mark)
-        if total_mark:
-            impact.total[key] = replace(total, hidden=total_mark)
-    return impact
+def _scope_total(
+    scope: Scope, view: _View, universe: tuple[int, ...], per_scheme: dict[int, dict[Key, Figure]]
+) -> dict[Key, Figure]:
+    """The total of the scope's schemes: the universe's with its marks when the scope
+    is all of it; the scheme's own figures when it is one scheme; otherwise (a part of
+    the universe, only from code) hidden wherever any scheme's figure is hidden."""
+    if set(scope.scheme_ids) == set(universe):
+        total = dict(view.total)
+        for key, (_marks, total_mark) in view.marks.items():
+            if total_mark:
+                total[key] = replace(total.get(key, NOBODY), hidden=total_mark)
+        return total
+    if len(scope.scheme_ids) == 1:
+        return dict(per_scheme.get(scope.scheme_ids[0], {}))
+    _groups, collect = _gather(scope)
+    total = collect.figures()
+    for key, fig in total.items():
+        marks, total_mark = view.marks.get(key, ([], ""))
+        if fig.n and (0 < fig.n < SMALL or any(marks) or total_mark):
+            total[key] = replace(fig, hidden="primary" if fig.n < SMALL else "secondary")
+    return total
 
 
 # --- the summary as one table (for the export) ---------------------------------------

@@ -20,16 +20,27 @@ from mentoring.permissions import can_view_reports
 from schemes.models import Role, Scheme
 from schemes.selectors import memberships_for_user
 
-__all__ = ["Scope", "participant_code", "readable_scheme_ids"]
+__all__ = ["Scope", "participant_code", "readable_scheme_ids", "respondent_code"]
 
 
 def participant_code(scheme_id: int, user_id: int) -> str:
     """A stable pseudonym of a person within one scheme: the same in every export of
     that scheme, different in another scheme."""
+    return _code("participant", "P", scheme_id, user_id)
+
+
+def respondent_code(scheme_id: int, user_id: int) -> str:
+    """A person's pseudonym in the evaluation ratings only: stable within a scheme (so
+    that one person's milestones go together), and unlike their participant code, so
+    that no other export (with its department, grade and dates) joins to the ratings."""
+    return _code("respondent", "R", scheme_id, user_id)
+
+
+def _code(purpose: str, prefix: str, scheme_id: int, user_id: int) -> str:
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"participant:{scheme_id}:{user_id}".encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(), f"{purpose}:{scheme_id}:{user_id}".encode(), hashlib.sha256
     ).hexdigest()
-    return f"P-{digest[:10].upper()}"
+    return f"{prefix}-{digest[:10].upper()}"
 
 
 def readable_scheme_ids(user: Any) -> set[int]:

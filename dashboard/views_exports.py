@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dashboard.models import ExportJob, ExportLog
-from dashboard.reports import REGISTRY, NamesRefused, check_named
+from dashboard.reports import REGISTRY, ExportRefused, check_export
 from dashboard.reports.forms import ExportForm
 from dashboard.reports.jobs import (
     export_file_path,
@@ -75,9 +75,9 @@ def export(request: HttpRequest, report: str) -> HttpResponseBase:
         named=data["named"],
     )
     try:
-        check_named(scope)
-    except NamesRefused as refusal:
-        return _problem(request, "Names are not included in this export", [str(refusal)], 403)
+        check_export(chosen, scope)
+    except ExportRefused as refusal:
+        return _problem(request, refusal.title, [str(refusal)], 403)
     fmt = data["format"]
     if chosen.count(scope) > settings.EXPORT_BACKGROUND_ROWS:
         job = export_job_start(user=request.user, report=chosen, fmt=fmt, scope=scope)

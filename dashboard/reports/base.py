@@ -22,8 +22,10 @@ from schemes.selectors import memberships_for_user
 __all__ = [
     "CHUNK",
     "REGISTRY",
+    "ExportRefused",
     "NamesRefused",
     "Report",
+    "check_export",
     "check_named",
     "register",
     "reports_in_order",
@@ -40,8 +42,16 @@ NAMES_REFUSED = (
 )
 
 
-class NamesRefused(PermissionError):
+class ExportRefused(PermissionError):
+    """The reader asked for an export they may not have, as it was asked."""
+
+    title = "This export cannot be made"
+
+
+class NamesRefused(ExportRefused):
     """The reader asked for names in a scope where they may not have them."""
+
+    title = "Names are not included in this export"
 
 
 class Report:
@@ -63,6 +73,11 @@ class Report:
 
     def count(self, scope: Scope) -> int:
         raise NotImplementedError
+
+    def refusal(self, scope: Scope) -> str:
+        """Why a reader may not have this report for ``scope`` (beyond names, which
+        ``check_named`` decides), or "" when they may."""
+        return ""
 
     def file_name(self, scope: Scope, extension: str) -> str:
         return f"{self.identifier}.{extension}"
@@ -97,6 +112,14 @@ def check_named(scope: Scope) -> None:
     )
     if not scope.scheme_ids or coordinated != set(scope.scheme_ids):
         raise NamesRefused(NAMES_REFUSED)
+
+
+def check_export(report: Report, scope: Scope) -> None:
+    """Raise ``ExportRefused`` (or ``NamesRefused``) unless the reader of ``scope`` may
+    have ``report`` for it. The command line (no reader) may have every report."""
+    check_named(scope)
+    if scope.reader is not None and (reason := report.refusal(scope)):
+        raise ExportRefused(reason)
 
 
 def yes_no(value: bool | None) -> str:

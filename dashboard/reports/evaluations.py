@@ -1,5 +1,11 @@
 """Evaluation ratings: one row per evaluation given, each development area in its own
-column. The ratings' numbers only: an evaluation's comments are never read."""
+column. The ratings' numbers only: an evaluation's comments are never read.
+
+Without names, each person is a respondent code that no other export uses: their
+participant code would join the ratings to the participants export's department, grade
+and dates, and so to a person. For the same reason the unnamed report is not filtered by
+department or grade (a small department's rows would be its few people's ratings); the
+impact summary gives those figures, suppressed."""
 
 from collections.abc import Iterator
 from statistics import mean
@@ -17,7 +23,7 @@ from dashboard.reports.base import (
     register,
     yes_no,
 )
-from dashboard.scope import Scope
+from dashboard.scope import Scope, respondent_code
 from schemes.models import Scheme
 from sessions.models import PAIR_ROLES, Evaluation
 
@@ -42,11 +48,23 @@ class EvaluationsReport(Report):
     description = (
         "Every evaluation given: who, at which milestone and when, the mentee's rating of "
         "each development area, the mean relationship rating, the scheme rating and "
-        "whether they would recommend the scheme. Never their comments."
+        "whether they would recommend the scheme. Never their comments. Without names, "
+        "each person is a respondent code that no other export uses."
     )
 
+    def refusal(self, scope: Scope) -> str:
+        if scope.named or not (scope.department or scope.grade):
+            return ""
+        return (
+            "Evaluation ratings without names are given for whole schemes and periods only: "
+            "narrowed to a department or a grade, the rows could be recognised as a few "
+            "people's own ratings. Export them without the department and grade filters, "
+            "or use the impact summary, whose figures for a department or grade are "
+            "suppressed."
+        )
+
     def columns(self, scope: Scope) -> list[str]:
-        person = ["Participant", "E-mail"] if scope.named else ["Participant"]
+        person = ["Participant", "E-mail"] if scope.named else ["Respondent"]
         return [
             "Scheme",
             *person,
@@ -95,13 +113,17 @@ class EvaluationsReport(Report):
         for row in values.iterator(chunk_size=CHUNK):
             (scheme_id, scheme, user_id, name, email, role, milestone, completed) = row[:8]
             (area_ratings, relationship_ratings, scheme_rating, would_recommend) = row[8:]
-            person = people(scheme_id, user_id, name, email)
+            person = (
+                people(scheme_id, user_id, name, email)
+                if scope.named
+                else [respondent_code(scheme_id, user_id)]
+            )
             relationship = [
                 v for v in (relationship_ratings or {}).values() if isinstance(v, int | float)
             ]
             yield [
                 scheme,
-                *(person if scope.named else person[:1]),
+                *person,
                 roles.get(role, role),
                 milestones.get(milestone, milestone),
                 local_date(completed),

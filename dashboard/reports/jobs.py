@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboard.models import ExportJob, ExportLog
-from dashboard.reports.base import REGISTRY, NamesRefused, Report, check_named
+from dashboard.reports.base import REGISTRY, ExportRefused, Report, check_export
 from dashboard.reports.render import write_report
 from dashboard.scope import Scope, readable_scheme_ids
 from mentoring.models import OutboxMessage
@@ -99,7 +99,7 @@ def export_file_path(job: ExportJob) -> Path:
 def export_job_start(*, user: Any, report: Report, fmt: str, scope: Scope) -> ExportJob:
     """Ask a worker to write ``report`` for ``scope`` as ``fmt``, for ``user`` alone;
     the job and its outbox row are saved together or not at all."""
-    check_named(scope)
+    check_export(report, scope)
     job = ExportJob(
         user=user,
         report=report.identifier,
@@ -141,8 +141,8 @@ def export_job_run(*, job_id: int) -> str:
     if not job.user.is_active or not set(scope.scheme_ids) <= readable_scheme_ids(job.user):
         return _job_failed(job, NO_LONGER_ALLOWED)
     try:
-        check_named(scope)
-    except NamesRefused as refusal:
+        check_export(report, scope)
+    except ExportRefused as refusal:
         return _job_failed(job, str(refusal))
     path = export_file_path(job)
     partial = path.with_name(path.name + ".part")

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from dashboard.reports import reports_in_order
+from dashboard.scope import Scope
 from mentoring.permissions import can_view_reports
 from schemes.models import Role
 from schemes.selectors import memberships_for_user
@@ -21,7 +22,9 @@ CARRIED = ("start", "end", "department", "grade")
 @register.simple_tag(takes_context=True)
 def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
     """The links: ``{"scheme": the scheme or None, "reports": [{name, description,
-    csv, xlsx, csv_named, xlsx_named}], "named": whether names may be asked for}``."""
+    csv, xlsx, csv_named, xlsx_named, refusal}], "named": whether names may be asked
+    for}``; ``refusal`` says why a report is not offered without names with these
+    filters (else "")."""
     if not hasattr(scheme, "slug"):
         scheme = None  # the page has no scheme: every scheme the reader may read
     request = context.get("request")
@@ -47,6 +50,14 @@ def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
         params = {**query, "format": fmt, **({"named": "1"} if with_names else {})}
         return f"{reverse('dashboard:export', kwargs={'report': identifier})}?{urlencode(params)}"
 
+    # A report refused with the page's filters (without names) is not offered as a
+    # link to a refusal: its reason is said in its place.
+    as_filtered = Scope(
+        reader=user,
+        scheme_ids=(),
+        department=query.get("department", ""),
+        grade=query.get("grade", ""),
+    )
     return {
         "scheme": scheme,
         "named": named,
@@ -58,6 +69,7 @@ def export_reports(context: Any, scheme: Any = None) -> dict[str, Any]:
                 "xlsx": link(report.identifier, "xlsx"),
                 "csv_named": link(report.identifier, "csv", True),
                 "xlsx_named": link(report.identifier, "xlsx", True),
+                "refusal": report.refusal(as_filtered),
             }
             for report in reports_in_order()
         ],

@@ -138,6 +138,30 @@ def known_scheme(scheme, coordinator):
     return scheme
 
 
+def test_the_funnel_counts_mentees_so_no_step_passes_the_one_before(scheme, coordinator):
+    """A mentee whose first mentorship ended early and whose second (with another
+    mentor) was completed counts once as active, once as ended early and once as
+    completed: never more mentees in a step than started."""
+    first = make_pair(scheme, status=Status.ENDED, started=timedelta(days=200))
+    second_mentor = approved_mentor(scheme)
+    Mentorship.objects.create(
+        scheme=scheme,
+        mentee=first.mentee,
+        mentor=second_mentor.user,
+        mentee_application=first.mentee_application,
+        mentor_application=second_mentor,
+        respond_by=timezone.now(),
+        status=Status.COMPLETED,
+        started_at=timezone.now() - timedelta(days=100),
+        ended_at=timezone.now(),
+    )
+    make_pair(scheme, status=Status.COMPLETED, started=timedelta(days=300))
+    funnel = {step.key: step for step in dashboard_figures(scheme, reader=coordinator).funnel}
+    assert (funnel["active"].count, funnel["completed"].count, funnel["ended"].count) == (2, 2, 1)
+    assert funnel["completed"].conversion == 100
+    assert funnel["ended"].conversion == 50
+
+
 def test_the_figures_on_known_data(known_scheme, coordinator):
     board = dashboard_figures(known_scheme, reader=coordinator)
     funnel = {step.key: step for step in board.funnel}

@@ -53,6 +53,24 @@ def test_the_command_writes_a_pseudonymised_csv_and_logs_it(tmp_path, scheme, ac
         1,
     )
     assert log.filters["schemes"] == [scheme.pk]
+    # Only its owner may read it, whatever the umask; no part file is left beside it.
+    assert output.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_part(tmp_path, scheme, monkeypatch):
+    output = tmp_path / "pairs.csv"
+    output.write_text("the export of yesterday")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("dashboard.management.commands.export_report.write_report", broken)
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("export_report", "mentorships", "--format", "csv", "--output", str(output))
+    assert output.read_text() == "the export of yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]
+    assert not ExportLog.objects.exists()
 
 
 def test_named_excel_has_names(tmp_path, scheme, mentee_application):

@@ -13,15 +13,16 @@ from django.utils import timezone
 from agreements.models import AgreementVersion, Goal
 from dashboard.impact import impact_table
 from dashboard.models import ExportJob, ExportLog
-from dashboard.reports import REGISTRY, NamesRefused, check_named
+from dashboard.reports import REGISTRY, ExportRefused, NamesRefused, check_export, check_named
 from dashboard.reports.jobs import export_jobs_expire
-from dashboard.scope import Scope, participant_code
+from dashboard.scope import Scope, participant_code, respondent_code
 from matching.models import Mentorship
 from mentoring.models import User
 from schemes.models import Application, Role
 from tests.dashboard.exports_helpers import csv_table, same_text, xlsx_bytes, xlsx_cells, xlsx_table
 from tests.factories import ApplicationFactory, MembershipFactory
 from tests.html import Page, assert_accessible_page
+from tests.html import visible_text as text
 from tests.sessions.helpers import second_pair
 
 MARKER = "ZQX-CONFIDENTIAL-7731"
@@ -143,7 +144,7 @@ def test_evaluations_rows_give_each_area_the_ratings_and_never_comments(scheme, 
     areas = list(scheme.development_areas)
     assert table[0] == [
         "Scheme",
-        "Participant",
+        "Respondent",
         "Role",
         "Milestone",
         "Completed",
@@ -155,13 +156,40 @@ def test_evaluations_rows_give_each_area_the_ratings_and_never_comments(scheme, 
     by_key = {(row[2], row[3]): row for row in table[1:]}
     assert sorted(by_key) == [("Mentee", "Baseline"), ("Mentee", "End"), ("Mentor", "End")]
     baseline = by_key[("Mentee", "Baseline")]
-    assert baseline[1] == participant_code(scheme.pk, evaluated_pair.mentee_id)
+    # A respondent code: the same for the mentee's two milestones, and unlike the
+    # participant code of every other export, so nothing joins the ratings to a person.
+    assert baseline[1] == respondent_code(scheme.pk, evaluated_pair.mentee_id)
+    assert by_key[("Mentee", "End")][1] == baseline[1]
+    assert baseline[1] != participant_code(scheme.pk, evaluated_pair.mentee_id)
+    participants = csv_table("participants", scope_of(scheme))
+    assert baseline[1] not in str(participants)
     assert baseline[5 : 5 + len(areas)] == ["2"] * len(areas)
     mentee_end = by_key[("Mentee", "End")]
     assert mentee_end[5 : 5 + len(areas)] == ["4"] * len(areas)
     assert mentee_end[-3:] == ["4", "4", "yes"]
     assert by_key[("Mentor", "End")][-3:] == ["5", "5", "yes"]
     assert "Good scheme." not in str(table)
+
+
+def test_unnamed_evaluation_ratings_are_refused_by_department_or_grade(
+    client, scheme, evaluated_pair, hr_viewer, coordinator
+):
+    url = reverse("dashboard:export", kwargs={"report": "evaluations"})
+    client.force_login(hr_viewer)
+    for query in ("department=Finance", "grade=Grade+2"):
+        response = client.get(f"{url}?scheme={scheme.slug}&{query}")
+        assert response.status_code == 403
+        assert "whole schemes and periods only" in text(response)
+    assert not ExportLog.objects.exists()
+    assert client.get(f"{url}?scheme={scheme.slug}").status_code == 200
+    # Named, for the scheme's coordinator, the filters stay open.
+    client.force_login(coordinator)
+    response = client.get(f"{url}?scheme={scheme.slug}&department=Finance&named=1")
+    assert response.status_code == 200
+    # The command line (the server's operator) is not refused.
+    check_export(REGISTRY["evaluations"], scope_of(scheme, None, department="Finance"))
+    with pytest.raises(ExportRefused):
+        check_export(REGISTRY["evaluations"], scope_of(scheme, hr_viewer, department="Finance"))
 
 
 def test_match_runs_rows_give_the_runs_figures(scheme, match_run):

@@ -71,13 +71,16 @@ def test_the_overview_links_to_each_schemes_impact_and_figures_and_to_no_person(
 
 def test_the_overview_filters_by_scheme_department_and_grade(client, hr_viewer, schemes):
     client.force_login(hr_viewer)
+    # The big scheme alone is withheld as it is beside the small one: else the total
+    # (nine) minus its six would give the small scheme's three away.
     response = client.get(REPORTS_URL + "?scheme=big")
     assert response.context["sections"] == []
-    assert response.context["total"].area_rows[0].cells[0] == "2.17 (6 people)"
-    # The big scheme's mentees are all of Finance, grade 2.
+    assert response.context["total"].area_rows[0].cells[0] == "withheld"
+    # The big scheme's mentees are all of Finance, grade 2: the same six, withheld too;
+    # and the nine less those six would be the three.
     for query in ("department=Finance", "grade=Grade+2"):
         response = client.get(REPORTS_URL + "?" + query)
-        assert response.context["total"].area_rows[0].cells[0] == "2.17 (6 people)", query
+        assert response.context["total"].area_rows[0].cells[0] == "withheld", query
     response = client.get(REPORTS_URL + "?department=Housing")
     assert response.context["total"].area_rows[0].cells[0] == FEWER
     # The printable view keeps the filters.
@@ -123,3 +126,22 @@ def test_a_scheme_with_no_figures_is_named_not_tabled(client, hr_viewer, schemes
         "Small scheme",
     ]
     assert "No evaluation answers and no goals yet in: Quiet scheme." in text(response)
+
+
+def test_evaluation_ratings_are_not_offered_by_department_or_grade(client, hr_viewer, schemes):
+    client.force_login(hr_viewer)
+    evaluations = reverse("dashboard:export", kwargs={"report": "evaluations"})
+    response = client.get(REPORTS_URL + "?department=Housing")
+    hrefs = [attrs.get("href") or "" for attrs, _ in Page(response.content.decode()).links]
+    assert not any(href.startswith(evaluations) for href in hrefs)
+    assert any(
+        href.startswith(reverse("dashboard:export", kwargs={"report": "impact"})) for href in hrefs
+    )
+    content = text(response)
+    assert "Evaluation ratings : not with these filters" in content
+    assert "whole schemes and periods only" in content
+    # Without the filter, they are offered.
+    hrefs = [
+        attrs.get("href") or "" for attrs, _ in Page(client.get(REPORTS_URL).content.decode()).links
+    ]
+    assert any(href.startswith(evaluations) for href in hrefs)

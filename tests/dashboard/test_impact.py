@@ -55,6 +55,16 @@ def test_two_hidden_parts_need_no_secondary():
     assert suppress([2, 3, 10], 15) == (["primary", "primary", ""], "")
 
 
+def test_hidden_parts_about_fewer_than_five_between_them_hide_one_more():
+    # 2 + 1 = 13 - 10: the two small ones together would be a figure about 3 people.
+    assert suppress([2, 1, 10], 13) == (["primary", "primary", "secondary"], "")
+
+
+def test_a_part_the_caller_hides_is_protected_like_a_primary_one():
+    assert suppress([6, 8, 9], 23, marks=["filter", "", ""]) == (["filter", "secondary", ""], "")
+    assert suppress([6, 8], 14, total_mark="filter") == (["", ""], "filter")
+
+
 def test_a_total_about_fewer_than_five_is_hidden_itself():
     assert suppress([2, 2], 4) == (["primary", "primary"], "primary")
 
@@ -81,8 +91,9 @@ def three(db):
 
 
 def test_the_figures_of_six_mentees(six, hr_viewer, django_assert_num_queries):
+    # HR's readable schemes, the evaluations, the goals (and the page has the scheme).
     with django_assert_num_queries(3):
-        impact = impact_for(Scope(hr_viewer, (six.pk,)))
+        impact = impact_for(Scope(hr_viewer, (six.pk,)), [six])
     baseline = [b for b, _, _ in SIX]
     end = [e for _, e, _ in SIX]
     for area in AREAS:
@@ -136,8 +147,63 @@ def test_across_schemes_a_second_scheme_is_withheld_so_the_small_one_cannot_be_w
     assert (impact.figure(key).n, impact.figure(key).hidden) == (16, "")
     notes = impact.section(impact.schemes[1]).notes
     assert any("withheld although 5 or more people" in n for n in notes), notes
-    # Alone, six mentees' figures are shown.
-    assert impact_for(Scope(hr_viewer, (six.pk,))).figure(key).hidden == ""
+    # Alone, six's figures are withheld just the same: HR reads all three schemes.
+    alone = impact_for(Scope(hr_viewer, (six.pk,)))
+    assert alone.figure(key, six.pk).hidden == alone.figure(key).hidden == "secondary"
+
+
+def test_every_view_of_a_scheme_hides_what_the_report_across_schemes_hides(
+    client, six, three, hr_viewer, six_coordinator
+):
+    """Schemes of 6, 3 and 7 mentees: the 3 are hidden, so the 6 are withheld. HR's
+    one-scheme page, the overview filtered to it and its export must not show the 6
+    (the total minus the 7 and the 6 would give the 3 away)."""
+    seven = SchemeFactory(name="Seven mentees", slug="seven", development_areas=AREAS)
+    evaluated_pairs(seven, [*SIX, (1, 2, None)], goals=(1, 0))
+    six_mean = f"{statistics.fmean(b for b, _, _ in SIX):.2f}"
+    client.force_login(hr_viewer)
+    for url in (
+        impact_url("six"),
+        reverse("dashboard:impact") + "?scheme=six",
+        reverse("dashboard:reports") + "?scheme=six",
+    ):
+        content = text(client.get(url))
+        assert six_mean not in content, url
+        assert "withheld although 5 or more people are behind it" in content, url
+    columns, rows = impact_table(Scope(hr_viewer, (six.pk,)))
+    assert dict(zip(columns, rows[0], strict=True))["Baseline"] == "withheld"
+    export = client.get(reverse("dashboard:export", kwargs={"report": "impact"}) + "?scheme=six")
+    assert six_mean not in b"".join(export.streaming_content).decode()
+    # The coordinator of the six alone reads only that scheme: nothing to give away.
+    client.force_login(six_coordinator)
+    assert f"{six_mean} (6 people)" in text(client.get(impact_url("six")))
+
+
+def test_a_filter_that_leaves_out_one_to_four_people_withholds_the_figure(db, hr_viewer):
+    scheme = SchemeFactory(slug="complement", development_areas=AREAS)
+    evaluated_pairs(scheme, SIX, department="Finance", grade="Grade 2")
+    evaluated_pairs(scheme, SIX[:2], department="Housing", grade="Grade 2")
+    key = ("area", "Confidence", "baseline")
+    assert impact_for(Scope(hr_viewer, (scheme.pk,))).figure(key).hidden == ""
+    # Eight people in all, six in Finance: the two others would be the difference.
+    finance = impact_for(Scope(hr_viewer, (scheme.pk,), department="Finance"))
+    assert (finance.figure(key).n, finance.figure(key).hidden) == (6, "filter")
+    notes = finance.section().notes
+    assert any("set beside the same figure without your filters" in n for n in notes), notes
+    # Grade 2 is everyone: the same people, the same figure, shown.
+    assert impact_for(Scope(hr_viewer, (scheme.pk,), grade="Grade 2")).figure(key).hidden == ""
+    # Finance and grade 2 is Finance again: withheld as Finance is.
+    both = impact_for(Scope(hr_viewer, (scheme.pk,), department="Finance", grade="Grade 2"))
+    assert both.figure(key).hidden == "filter"
+
+
+def test_a_filter_that_leaves_out_five_or_more_shows_the_figure(db, hr_viewer):
+    scheme = SchemeFactory(slug="complement", development_areas=AREAS)
+    evaluated_pairs(scheme, SIX, department="Finance")
+    evaluated_pairs(scheme, SIX[:5], department="Housing")
+    key = ("area", "Confidence", "baseline")
+    finance = impact_for(Scope(hr_viewer, (scheme.pk,), department="Finance"))
+    assert (finance.figure(key).n, finance.figure(key).hidden) == (6, "")
 
 
 def test_two_small_parts_hide_each_other_and_a_small_one_beside_a_big_one_hides_it(
@@ -201,7 +267,7 @@ def test_the_number_of_queries_does_not_grow_with_the_mentees(db, hr_viewer):
     evaluated_pairs(scheme, SIX * 3, goals=(2, 1))
     with CaptureQueriesContext(connection) as many:
         impact_for(Scope(hr_viewer, (scheme.pk,)))
-    assert len(few) == len(many) == 3
+    assert len(few) == len(many) == 4
 
 
 # --- the pages --------------------------------------------------------------------------
@@ -291,10 +357,11 @@ def test_the_overview_shows_a_coordinators_schemes_together_and_each(
     assert "Not theirs" not in content
     links = {attrs.get("href") for attrs, _ in Page(response.content.decode()).links}
     assert impact_url("six") in links and impact_url("three") in links
-    # Filtered to one scheme.
+    # Filtered to one scheme: as hidden as beside the three (the coordinator reads both).
     response = client.get(reverse("dashboard:impact") + "?scheme=six")
     assert "All 2 schemes together" not in text(response)
-    assert "2.17 (6 people)" in text(response)
+    assert "2.17 (6 people)" not in text(response)
+    assert "withheld" in text(response)
     # A scheme they do not coordinate is not a choice.
     response = client.get(reverse("dashboard:impact") + "?scheme=not-theirs")
     assert "Select a valid choice." in text_beside(response, "scheme")

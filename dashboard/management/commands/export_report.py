@@ -1,6 +1,10 @@
 """Write one report to a file from the command line, by the same rules as the pages:
-participant codes unless ``--named``, nothing a pair wrote, every export logged."""
+participant codes unless ``--named``, nothing a pair wrote, every export logged. The
+file is readable by its owner alone and appears whole or not at all."""
 
+import contextlib
+import os
+import tempfile
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -65,7 +69,7 @@ class Command(BaseCommand):
             named=named,
         )
         try:
-            rows = write_report(chosen, scope, fmt, output)
+            rows = _write_privately(chosen, scope, fmt, output)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror or error}") from error
         export_log(
@@ -77,3 +81,23 @@ class Command(BaseCommand):
             rows=rows,
         )
         self.stdout.write(f"Wrote {rows} rows of {chosen.name} to {output}.")
+
+
+def _write_privately(report, scope: Scope, fmt: str, output: str) -> int:
+    """Write the report beside ``output`` in a file only its owner may read (mode
+    0600, whatever the umask), then move it into place: a reader never finds half a
+    file, and a failure leaves no part behind."""
+    folder = os.path.dirname(os.path.abspath(output))
+    handle, partial = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(output)}.", suffix=".part"
+    )
+    os.close(handle)
+    try:
+        rows = write_report(report, scope, fmt, partial)
+        os.chmod(partial, 0o600)
+        os.replace(partial, output)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
+    return rows
