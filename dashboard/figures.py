@@ -14,14 +14,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
     CharField,
     Count,
     F,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -37,7 +35,7 @@ from matching.models import Mentorship
 from schemes.models import Application, Invitation, Scheme
 from sessions.models import Evaluation, FinalReview, MentoringSession, Pulse, RiskHandling
 from sessions.selectors.evaluations import LATE_STAGES, MILESTONE_ORDER, add_months
-from sessions.selectors.reminders import reminders_scan
+from sessions.selectors.reminders import RISK_REASONS, scheme_risks
 from sessions.selectors.settings import session_settings_for
 
 __all__ = [
@@ -51,8 +49,6 @@ Stage = Mentorship.Stage
 Milestone = Evaluation.Milestone
 # A month's mean usefulness is shown only when at least this many ratings make it.
 FEWEST_RATINGS = 5
-# How long the count of pairs at risk is kept (see ``_at_risk_cached``).
-AT_RISK_SECONDS = 300
 LOAD_BANDS = ("0", "1", "2", "3 or more")
 APPROVED = (Application.Status.APPROVED, Application.Status.MATCHED)
 
@@ -480,15 +476,16 @@ def _mentor_load(scheme: Scheme) -> list[Tallied]:
     return [Tallied(band, band, bands[band]) for band in LOAD_BANDS]
 
 
-def _at_risk(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied]]:
-    """How many pairs have a flag no coordinator has handled, and how many per reason:
-    the open flags of ``sessions.selectors.risk.at_risk_for`` (the same scan, the same
-    handlings, none of the reader's own pairs), counted without loading every flagged
-    pair and its people, which the at-risk page needs and a count does not."""
-    scan = reminders_scan(now=timezone.now(), scheme_ids=[scheme.pk], risks_only=True)
-    risks = [risk for risk in scan.risks if risk.scheme_id == scheme.pk]
-    if not risks:
-        return 0, []
+def _at_risk(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied], datetime]:
+    """How many pairs have a flag no coordinator has handled, how many per reason, and
+    when the flags were found: those of ``sessions.selectors.reminders.scheme_risks``
+    (the hourly sweep's, or a scan a few minutes old), less the flags handled now and
+    the reader's own pairs, as on the at-risk page; counted without loading the
+    flagged pairs and their people, which the at-risk page needs and a count does not.
+    A flag handled or reopened shows at once."""
+    counted_at, keys = scheme_risks(scheme.pk)
+    if not keys:
+        return 0, [], counted_at
     own = set(
         Mentorship.objects.filter(scheme=scheme)
         .filter(Q(mentee=reader) | Q(mentor=reader))
@@ -500,35 +497,18 @@ def _at_risk(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied]]:
         .order_by()
     )
     flags = {
-        (risk.mentorship_id, risk.reason, risk.label)
-        for risk in risks
-        if risk.mentorship_id not in own and risk.key not in handled
+        (pair, reason, RISK_REASONS[reason][0])
+        for pair, reason, situation in keys
+        if pair not in own and (pair, reason, situation) not in handled
     }
     by_reason = Counter((reason, label) for _pair, reason, label in flags)
-    return len({pair for pair, _reason, _label in flags}), [
+    tallied = [
         Tallied(reason, label, count)
         for (reason, label), count in sorted(
             by_reason.items(), key=lambda item: (-item[1], item[0][1])
         )
     ]
-
-
-def _at_risk_cached(scheme: Scheme, reader: Any) -> tuple[int, list[Tallied], datetime]:
-    """``_at_risk`` kept for ``AT_RISK_SECONDS``: the scan reads every pair of the
-    scheme (about 0.4 s for 7,500 pairs), and the figures move by the day, not the
-    minute. A flag handled or reopened since shows at once: the latest handling is part
-    of the key. The page says when it was counted and links to the at-risk page, which
-    is always current."""
-    latest = RiskHandling.objects.filter(mentorship__scheme=scheme).aggregate(
-        latest=Max("updated_at"), rows=Count("pk")
-    )
-    stamp = f"{latest['latest'].timestamp() if latest['latest'] else 0}:{latest['rows']}"
-    key = f"dashboard:at-risk:{scheme.pk}:{reader.pk}:{stamp}"
-    found = cache.get(key)
-    if found is None:
-        found = (*_at_risk(scheme, reader), timezone.now())
-        cache.set(key, found, AT_RISK_SECONDS)
-    return found
+    return len({pair for pair, _reason, _label in flags}), tallied, counted_at
 
 
 def _median_days(pairs: list[dict[str, Any]]) -> float | None:
@@ -594,7 +574,7 @@ def dashboard_figures(scheme: Scheme, *, reader: Any) -> Dashboard:
     funnel, mentors_applied, mentors_approved, active_now = _funnel(scheme)
     # No pair was ever matched: no pair can be at risk, and the scan is not run.
     at_risk, reasons, counted_at = (
-        _at_risk_cached(scheme, reader) if funnel[3].count else (0, [], timezone.now())
+        _at_risk(scheme, reader) if funnel[3].count else (0, [], timezone.now())
     )
     pairs = _pairs(scheme)
     months = _sessions_by_month(scheme, zone)

@@ -512,11 +512,14 @@ def _narrowed(scope: Scope, scheme_ids: tuple[int, ...], kept: frozenset[str]) -
     )
 
 
-def _universe(scope: Scope) -> tuple[int, ...]:
+def _universe(scope: Scope, readable: Iterable[int] | None) -> tuple[int, ...]:
     """The schemes whose figures the reader of ``scope`` can see (with those in scope):
     suppression is decided over all of them, so that no page or export the reader can
-    open, one scheme or all, shows a figure another of them hides."""
-    if scope.reader is None:  # the command line: the server's operator reads every scheme
+    open, one scheme or all, shows a figure another of them hides. ``readable`` when
+    the page has them already."""
+    if readable is not None:
+        readable = set(readable)
+    elif scope.reader is None:  # the command line: the server's operator reads every scheme
         readable = set(Scheme.objects.values_list("pk", flat=True))
     else:
         readable = readable_scheme_ids(scope.reader)
@@ -569,7 +572,12 @@ def _gives_away(n: int, wider: int, wider_mark: str) -> bool:
     return 0 < wider - n < SMALL or (wider == n and bool(wider_mark))
 
 
-def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
+def impact_for(
+    scope: Scope,
+    schemes: Sequence[Scheme] | None = None,
+    *,
+    readable: Iterable[int] | None = None,
+) -> Impact:
     """The impact figures of ``scope``, per scheme and in total, suppressed.
 
     Suppression is decided once over every scheme the reader may read (the universe),
@@ -577,14 +585,15 @@ def impact_for(scope: Scope, schemes: Sequence[Scheme] | None = None) -> Impact:
     and the report across schemes hide the same figures. With filters (period,
     department, grade), each figure is also compared with the same figure without
     each combination of them. Two queries per combination of filters (one to eight),
-    however many people, and one more when the page has not loaded the ``schemes``."""
+    however many people; one more when the page has not loaded the ``schemes``, and
+    one for the schemes the reader may read unless given as ``readable``."""
     if schemes is None:
         schemes = list(Scheme.objects.filter(pk__in=scope.scheme_ids))
     wanted = set(scope.scheme_ids)
     schemes = sorted((s for s in schemes if s.pk in wanted), key=lambda s: (s.name, s.pk))
     refs = [SchemeRef(s.pk, s.name, s.slug) for s in schemes]
     scheme_areas = {s.pk: [str(a) for a in (s.development_areas or [])] for s in schemes}
-    universe = _universe(scope)
+    universe = _universe(scope, readable)
     active = _active_filters(scope)
 
     views: dict[frozenset[str], _View] = {}

@@ -59,12 +59,15 @@ def filter_form(
 def filtered_impact(
     request: HttpRequest, schemes: Sequence[Scheme], *, with_scheme: bool = True
 ) -> tuple[ReportFilterForm, Impact | None]:
-    """The form and the figures it describes for ``schemes`` (those the reader may
-    read, already loaded); no figures while the filters are wrong."""
+    """The form and the figures it describes for ``schemes`` (every scheme the reader
+    may read, already loaded; or, ``with_scheme`` False, the one scheme of its page);
+    no figures while the filters are wrong."""
     form = filter_form(request, schemes, with_scheme=with_scheme)
     if form.is_bound and not form.is_valid():
         return form, None
-    return form, impact_for(form.scope(request.user, [s.pk for s in schemes]), schemes)
+    ids = [s.pk for s in schemes]
+    readable = ids if with_scheme else None
+    return form, impact_for(form.scope(request.user, ids), schemes, readable=readable)
 
 
 def scheme_sections(impact: Impact | None) -> dict[str, Any]:

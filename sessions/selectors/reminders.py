@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +50,9 @@ __all__ = [
     "coordinator_pair_url",
     "reminder_url",
     "reminders_scan",
+    "risks_remember",
     "rule_settings",
+    "scheme_risks",
 ]
 
 Status = Mentorship.Status
@@ -866,3 +869,41 @@ def coordinator_pair_url(mentorship: Mentorship) -> str:
         reverse("matching:scheme_mentorships", kwargs={"slug": slug})
         + f"?status={Mentorship.Status.PROPOSED}"
     )
+
+
+# The flags of each scheme, kept between scans -------------------------------------------
+
+# The hourly sweep's flags are kept until the next sweep has run (with a margin); flags
+# counted on demand, when the sweep's have gone, for a few minutes.
+RISKS_SWEPT_SECONDS = 65 * 60
+RISKS_ASKED_SECONDS = 5 * 60
+
+
+def _risks_key(scheme_id: int) -> str:
+    return f"sessions:risks:{scheme_id}"
+
+
+def risks_remember(scan: Scan, now: datetime) -> None:
+    """Keep the flags of every scheme ``scan`` read (none is a finding too) until the
+    next hourly sweep, for pages that count them (``scheme_risks``): each as its key
+    (pair, reason, situation) alone, never its detail."""
+    by_scheme: dict[int, list[tuple[int, str, str]]] = {pk: [] for pk in scan.zones}
+    for risk in scan.risks:
+        by_scheme.setdefault(risk.scheme_id, []).append(risk.key)
+    cache.set_many(
+        {_risks_key(pk): (now, keys) for pk, keys in by_scheme.items()}, RISKS_SWEPT_SECONDS
+    )
+
+
+def scheme_risks(scheme_id: int) -> tuple[datetime, list[tuple[int, str, str]]]:
+    """When the flags of the scheme were found, and the key (pair, reason, situation)
+    of every one (handled or not, whoever reads): the last sweep's, else a scan of the
+    scheme now, kept a few minutes. For counts, which may be an hour old; the at-risk
+    page scans afresh."""
+    found = cache.get(_risks_key(scheme_id))
+    if found is None:
+        now = timezone.now()
+        scan = reminders_scan(now=now, scheme_ids=[scheme_id], risks_only=True)
+        found = (now, [risk.key for risk in scan.risks if risk.scheme_id == scheme_id])
+        cache.set(_risks_key(scheme_id), found, RISKS_ASKED_SECONDS)
+    return found

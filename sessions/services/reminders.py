@@ -54,6 +54,7 @@ from sessions.selectors.reminders import (
     coordinator_pair_url,
     reminder_url,
     reminders_scan,
+    risks_remember,
 )
 
 __all__ = [
@@ -152,6 +153,7 @@ def reminders_sweep(
                 subjects=[("reminder", pk) for pk in ids],
                 scheme_id=scheme_id,
             )
+    risks_remember(scan, now)
     return SweepResult(
         found=len(due),
         recorded=sum(len(ids) for ids in mine.values()),

@@ -383,3 +383,35 @@ def test_the_at_risk_count_is_the_at_risk_pages(scheme_with_pairs, coordinator, 
     # A coordinator who is in the pair left never counts it (nor sees it on the page).
     assert dashboard_figures(scheme_with_pairs, reader=mentee).at_risk_pairs == 0
     assert at_risk_for(scheme_with_pairs, reader=mentee).pairs == 0
+
+
+def test_the_hourly_sweeps_flags_are_counted_without_a_scan(
+    scheme_with_pairs, coordinator, monkeypatch
+):
+    """After the hourly sweep, the dashboard counts the flags it found (their keys
+    only) without scanning the scheme again; handling a flag still counts at once."""
+    from sessions.selectors import reminders
+    from sessions.selectors.risk import at_risk_for
+    from sessions.services.reminders import reminders_sweep, risk_handle
+
+    swept_at = timezone.now()
+    reminders_sweep(now=swept_at)
+    expected = at_risk_for(scheme_with_pairs, reader=coordinator)
+
+    def no_scan(**kwargs):
+        raise AssertionError("the dashboard scanned the scheme again")
+
+    monkeypatch.setattr(reminders, "reminders_scan", no_scan)
+    board = dashboard_figures(scheme_with_pairs, reader=coordinator)
+    assert board.at_risk_pairs == expected.pairs == 1
+    assert board.at_risk_counted_at == swept_at
+    flag = expected.open[0]
+    risk_handle(
+        coordinator=coordinator,
+        mentorship=flag.mentorship,
+        reason=flag.reason,
+        situation=flag.situation,
+        note="",
+        handled=True,
+    )
+    assert dashboard_figures(scheme_with_pairs, reader=coordinator).at_risk_pairs == 0
