@@ -158,3 +158,50 @@ class OutboxMessage(TimeStampedModel):
     def is_retrying(self) -> bool:
         """Waiting for another attempt after a failed one."""
         return self.status == self.Status.PENDING and bool(self.last_error)
+
+
+class AuditEntry(models.Model):
+    """One audited action: who did what, when, to which object, in which scheme.
+
+    Never any text a person wrote, nor a name or an e-mail address: the object is named
+    by its kind and id, and ``detail`` holds plain facts (a report's identifier and its
+    row count, a status before and after, a role). ``actor`` is None for the system (a
+    scheduled job) or the command line. Written by ``mentoring.audit.audit_record``;
+    read by site administrators only; kept as the retention schedule says.
+    """
+
+    class Action(models.TextChoices):
+        MATCH_PUBLISHED = "match.published", "Published matches"
+        MATCH_CHANGED = "match.changed", "Changed a match"
+        MATCH_ENDED = "match.ended", "Ended a mentorship"
+        RULE_OVERRIDDEN = "match.rule_overridden", "Overrode a matching rule"
+        APPLICATION_DECIDED = "application.decided", "Decided an application"
+        ROLE_CHANGED = "role.changed", "Changed a role"
+        REPORT_EXPORTED = "report.exported", "Exported a report"
+        DATA_DOWNLOADED = "data.downloaded", "Downloaded their data"
+        ERASURE_REQUESTED = "erasure.requested", "Asked for erasure"
+        DATA_ERASED = "data.erased", "Erased a person's data"
+        ADMIN_SIGNED_IN = "admin.signed_in", "Signed in to the administration"
+        RETENTION_APPLIED = "retention.applied", "Applied the retention schedule"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "mentoring.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    scheme_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"

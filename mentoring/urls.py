@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("agreements.urls")),
     path("", include("sessions.urls")),
+    path("", include("privacy.urls")),
     # After the apps: "schemes/new/" and the other fixed addresses come first.
     path("schemes/<slug:slug>/", dashboard_views.scheme_hub, name="scheme"),
     path("", include("dashboard.urls")),

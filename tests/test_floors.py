@@ -16,7 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first: a module may import its own floor and those below it.
-FLOORS = ["mentoring", "schemes", "matching", "agreements", "sessions", "dashboard"]
+FLOORS = [
+    "mentoring",
+    "schemes",
+    "matching",
+    "agreements",
+    "sessions",
+    "privacy",
+    "dashboard",
+]
 LEVEL = {app: level for level, app in enumerate(FLOORS)}
 
 # The only modules that name every app: they wire the house together.

@@ -806,7 +806,7 @@ MATRIX = [
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
-PROJECT_NAMESPACES = {"schemes", "matching", "agreements", "sessions", "dashboard"}
+PROJECT_NAMESPACES = {"schemes", "matching", "agreements", "sessions", "privacy", "dashboard"}
 PROJECT_NAMES = {"home", "health"}
 
 

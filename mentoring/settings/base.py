@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "matching",
     "agreements",
     "sessions.apps.SessionsConfig",
+    "privacy",
     "dashboard",
 ]
 

@@ -1,0 +1,67 @@
+"""The audit trail: ``audit_record`` writes one ``AuditEntry`` for an action that
+matters for accountability (publishing, changing or ending matches, overriding a
+matching rule, deciding applications, changing roles, exporting reports, downloading
+or erasing data, signing in to the administration, applying the retention schedule).
+
+Call it inside the service's transaction, once per action, after the change: the entry
+is saved with the change or not at all. ``detail`` holds plain facts only (identifiers,
+counts, statuses, roles), never text a person wrote nor a name or an e-mail address:
+``audit_record`` refuses a value that is not a number, a boolean, None or a short
+identifier-like string, so that a slip cannot put a person's words in the trail.
+"""
+
+import re
+from typing import Any
+
+from mentoring.models import AuditEntry
+
+__all__ = ["AuditEntry", "audit_record"]
+
+Action = AuditEntry.Action
+
+# A string in ``detail``: an identifier, a status, a role, a date; no spaces, no "@".
+_PLAIN = re.compile(r"^[A-Za-z0-9_.:+-]{0,64}$")
+
+
+def _checked(value: Any, path: str) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        if not _PLAIN.match(value):
+            raise ValueError(f"Audit detail {path} is not a plain identifier: {value!r}")
+        return value
+    if isinstance(value, list | tuple):
+        return [_checked(v, f"{path}[]") for v in value]
+    if isinstance(value, dict):
+        return {str(k): _checked(v, f"{path}.{k}") for k, v in value.items()}
+    raise ValueError(f"Audit detail {path} cannot be stored: {type(value).__name__}")
+
+
+def audit_record(
+    action: str,
+    *,
+    actor: Any = None,
+    scheme_id: int | None = None,
+    subject: Any = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record ``action`` (an ``AuditEntry.Action``) by ``actor`` (a user; None for the
+    system) on ``subject`` (a model instance: its model name and pk; or give
+    ``subject_type`` and ``subject_id``), in ``scheme_id``, with plain ``detail``."""
+    if action not in Action.values:
+        raise ValueError(f"{action!r} is not an audited action.")
+    if subject is not None:
+        subject_type = subject_type or subject._meta.model_name
+        subject_id = subject.pk
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        scheme_id=scheme_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=_checked(detail or {}, "detail"),
+    )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """People's rights over their data and the site's accountability: each person's
+    copy of their data, erasure, the retention schedule, the privacy page and the audit
+    trail's pages. Above every app whose data it covers (it reads them all), below the
+    roof, which links to its pages."""
+
+    name = "privacy"
+    verbose_name = "Privacy"
+    default_auto_field = "django.db.models.BigAutoField"
