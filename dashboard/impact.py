@@ -349,13 +349,19 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# Why a figure about 5 people or more is withheld, by its mark.
+WITHHELD_BECAUSE = {
+    "secondary": "with the other schemes' figures it would give away a figure about fewer than 5",
+    "filter": (
+        "set beside the same figure without your filters it would give away a figure "
+        "about fewer than 5, or one hidden there"
+    ),
+}
+
+
 def _note(row: ImpactRow) -> str:
     """The sentence that explains the hidden figures of one row, or ""."""
     primary = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "primary"]
-    secondary = [
-        COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "secondary"
-    ]
-    filtered = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == "filter"]
     sentences = []
     whose = "pairs" if row.kind == "count" else "people"
     if primary:
@@ -366,20 +372,14 @@ def _note(row: ImpactRow) -> str:
             f'{"it is" if len(primary) == 1 else "they are"} shown as "{FEWER}" '
             "to keep anyone's answers from being told."
         )
-    if secondary:
-        where = "" if row.kind == "count" else f" ({_join(secondary)})"
-        sentences.append(
-            f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
-            "because with the other schemes' figures it would give away a figure about "
-            "fewer than 5."
-        )
-    if filtered:
-        where = "" if row.kind == "count" else f" ({_join(filtered)})"
-        sentences.append(
-            f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
-            "because set beside the same figure without your filters it would give away "
-            "a figure about fewer than 5, or one hidden there."
-        )
+    for mark, because in WITHHELD_BECAUSE.items():
+        columns = [COLUMN_LABELS[c].lower() for c, f in row.figures.items() if f.hidden == mark]
+        if columns:
+            where = "" if row.kind == "count" else f" ({_join(columns)})"
+            sentences.append(
+                f"{row.label}{where}: withheld although 5 or more {whose} are behind it, "
+                f"because {because}."
+            )
     return " ".join(sentences)
 
 

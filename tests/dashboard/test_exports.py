@@ -552,7 +552,7 @@ def test_a_job_page_shows_progress_while_the_worker_writes(client, hr_viewer, sc
     url = reverse("dashboard:export_job", kwargs={"uid": job.uid})
     text = client.get(url).content.decode()
     assert "400</span> of 1000 rows written" in text
-    assert "js/export-progress.js" in text
+    assert "js/progress.js" in text
     assert ">Refresh</a>" in text
     assert_accessible_page(Page(text))
     assert client.get(url + "?format=json").json()["download_url"] == ""

@@ -178,7 +178,7 @@ def test_a_running_run_shows_an_accessible_progress_bar_and_a_refresh_link(
     assert page.find("run-progress")["data-progress-url"] == url("run_progress", running.pk)
     assert "Scoring 4 mentees against 4 mentors." in text(response)
     assert page.find("run-progress-refresh")["href"] == url("run", running.pk)
-    assert any(attrs.get("src", "").endswith("js/run-progress.js") for attrs, _ in page.scripts)
+    assert any(attrs.get("src", "").endswith("js/progress.js") for attrs, _ in page.scripts)
     assert_accessible_page(page)
 
 
