@@ -23,6 +23,8 @@ Each section is read in a fixed number of queries, whatever the rows
 """
 
 import json
+import re
+import textwrap
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -81,6 +83,8 @@ __all__ = [
 
 Row = dict[str, Any]
 Data = dict[str, list[Row]]
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -931,8 +935,10 @@ def readme_text(user: User, written_at: datetime) -> str:
         "",
     ]
     for section in SECTIONS:
-        lines.append(f"{section.file_name}")
-        lines.append(f"    {section.about}")
+        lines.append(section.file_name)
+        lines += textwrap.wrap(
+            section.about, width=80, initial_indent="    ", subsequent_indent="    "
+        )
     lines += [
         "",
         "Left out: other people's private writing (the other person's private",
@@ -944,10 +950,12 @@ def readme_text(user: User, written_at: datetime) -> str:
 
 
 def _words(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    """A field's name in words ("date_joined": "Date joined"); a key that is already
+    words (a question, an agenda's heading, a development area) is left as it is."""
+    return key.replace("_", " ").capitalize() if _IDENTIFIER.fullmatch(key) else key
 
 
-def _when(key: str, value: str) -> str:
+def _when(value: str) -> str:
     """An ISO date or time as the index shows it, in the site's time zone."""
     try:
         parsed = datetime.fromisoformat(value)
@@ -968,13 +976,15 @@ def _html_value(key: str, value: Any) -> SafeString:
         return format_html("{}", "Yes" if value else "No")
     if isinstance(value, str):
         if key.endswith(("_at", "_on", "date_joined", "last_login", "since", "respond_by")):
-            return format_html("{}", _when(key, value))
+            return format_html("{}", _when(value))
         return format_html('<span class="text">{}</span>', value)
     if isinstance(value, dict):
         return format_html(
             "<dl>{}</dl>",
             format_html_join(
-                "", "<dt>{}</dt><dd>{}</dd>", ((k, _html_value(k, v)) for k, v in value.items())
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                ((_words(k), _html_value(k, v)) for k, v in value.items()),
             ),
         )
     if isinstance(value, list):
