@@ -113,8 +113,8 @@ def data_download(request: HttpRequest, uid: UUID) -> HttpResponseBase:
     path = services.data_export_path(export)
     if not path.is_file():
         raise Http404("This copy's file is no longer here.")
-    file = path.open("rb")
     services.data_export_download(export=export, user=user)
+    file = path.open("rb")
     written = timezone.localtime(export.finished_at or export.created_at)
     return FileResponse(
         file,

@@ -701,7 +701,7 @@ def test_the_page_lists_the_contents_and_the_persons_copies_in_fixed_queries(
     for _ in range(12):
         export = data_export_start(user=mentee)
         data_export_run(export_id=export.pk)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("privacy:data"))
     html = response.content.decode()
     for section in SECTIONS:
