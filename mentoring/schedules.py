@@ -51,4 +51,9 @@ BEAT_SCHEDULE = {
         "task": "dashboard.tasks.delete_expired_exports",
         "schedule": crontab(minute=25),
     },
+    # Each person's copies of their data, offered for DATA_EXPORT_HOURS, then deleted.
+    "delete-expired-data-exports": {
+        "task": "privacy.tasks.delete_expired_data_exports",
+        "schedule": crontab(minute=40),
+    },
 }

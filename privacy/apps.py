@@ -10,3 +10,10 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox (on the ground floor) finds the copies' work by this name.
+        from mentoring.outbox import register_handler
+        from privacy.services.yourdata import DATA_EXPORT_TASK, data_export_run
+
+        register_handler(DATA_EXPORT_TASK, data_export_run)

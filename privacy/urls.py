@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - the pages' modules add their paths below
+from django.urls import path
+
+from privacy.views import yourdata
 
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Your data: a person's copies of everything the product holds about them.
+    path("account/data/", yourdata.data, name="data"),
+    path("account/data/<uuid:uid>/download/", yourdata.data_download, name="data_download"),
+]

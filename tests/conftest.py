@@ -603,3 +603,29 @@ def expired_export_job(hr_export_job):
     )
     hr_export_job.refresh_from_db()
     return hr_export_job
+
+
+# --- your data (issue 18) ---
+
+
+@pytest.fixture
+def mentee_data_export(mentee, settings, tmp_path):
+    """A copy of the mentee's data, written by the worker and offered to them for
+    ``DATA_EXPORT_HOURS``, its file in a folder of the test's own."""
+    from privacy.services.yourdata import data_export_run, data_export_start
+
+    settings.PRIVACY_EXPORTS_DIR = tmp_path / "your-data"
+    export = data_export_start(user=mentee)
+    data_export_run(export_id=export.pk)
+    export.refresh_from_db()
+    return export
+
+
+@pytest.fixture
+def expired_mentee_data_export(mentee_data_export):
+    """``mentee_data_export`` after its time: the hourly job deleted its file."""
+    from privacy.services.yourdata import data_exports_expire
+
+    data_exports_expire(now=mentee_data_export.expires_at + timedelta(minutes=1))
+    mentee_data_export.refresh_from_db()
+    return mentee_data_export

@@ -285,6 +285,9 @@ PAGES = [
     ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
+    # --- your data (issue 18) ---
+    ("outsider", "privacy:data", {}, 200),
+    ("mentee", "privacy:data_download", {"uid": "@expired_mentee_data_export.uid"}, 410),
 ]
 
 

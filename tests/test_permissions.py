@@ -803,6 +803,25 @@ MATRIX = [
         {"uid": "@expired_export_job.uid"},
         {"anonymous": LOGIN, "hr_viewer": 410, "*": 404},
     ),
+    # --- your data (issue 18) ---
+    # Every person's own page; a copy is downloaded by its person alone (the mentee's
+    # here), and once its time is over answers 410 to them, 404 to everyone else.
+    ("privacy:data", {}, {"anonymous": LOGIN, "*": 200}),
+    (
+        "privacy:data_download",
+        {"uid": "@mentee_data_export.uid"},
+        {"anonymous": LOGIN, "mentee": 200, "*": 404},
+    ),
+    (
+        "privacy:data_download",
+        {"uid": "@expired_mentee_data_export.uid"},
+        {"anonymous": LOGIN, "mentee": 410, "*": 404},
+    ),
+    (
+        "privacy:data_download",
+        {"uid": "00000000-0000-0000-0000-000000000000"},
+        {"anonymous": LOGIN, "*": 404},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -209,6 +209,13 @@ EXPORTS_DIR = env.path("EXPORTS_DIR", default=str(BASE_DIR / "var" / "exports"))
 EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
 # An export with more rows than this is written by a worker, with progress on a page.
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
+# Each person's copies of their data (privacy.yourdata), written by a worker into this
+# private folder (by default inside EXPORTS_DIR, so on the volume the web service and the
+# worker share) and offered to that person alone for DATA_EXPORT_HOURS.
+PRIVACY_EXPORTS_DIR = env.path(
+    "PRIVACY_EXPORTS_DIR", default=str(Path(str(EXPORTS_DIR)) / "your-data")
+)
+DATA_EXPORT_HOURS = env.int("DATA_EXPORT_HOURS", default=72)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
