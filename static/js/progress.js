@@ -4,10 +4,12 @@
 // Without this script the page offers a "Refresh" link instead.
 //
 // The page marks the work's section with data-progress="<prefix>" and
-// data-progress-url (a JSON answer: "status", and either "progress" in per cent or
-// "rows_done" and "rows_total"; "message" and "url" optional), and holds the elements
-// <prefix>-bar, -fill, -percent, -message, -refresh (and -rows for rows).
-// data-progress-what names the work in the messages ("run", "export").
+// data-progress-url (a JSON answer: "status" (or "pending", true or false), and either
+// "progress" in per cent or "rows_done" and "rows_total"; "message" and "url"
+// optional), and holds the elements <prefix>-message and -refresh, and for a bar
+// <prefix>-bar, -fill, -percent (and -rows for rows). data-progress-what names the
+// work in the messages ("run", "export"); data-progress-done, if given, is the message
+// once it is over.
 (function () {
   "use strict";
   var section = document.querySelector("[data-progress][data-progress-url]");
@@ -31,6 +33,9 @@
   var failures = 0;
 
   function show(data) {
+    if (!bar) {
+      return;
+    }
     var value;
     if (data.rows_total !== undefined) {
       var done = parseInt(data.rows_done, 10) || 0;
@@ -65,10 +70,12 @@
       .then(function (data) {
         failures = 0;
         show(data);
-        if (ACTIVE[data.status]) {
+        var active = data.pending !== undefined ? data.pending : ACTIVE[data.status];
+        if (active) {
           window.setTimeout(poll, INTERVAL);
         } else {
-          message.textContent = "The " + what + " is over: loading the result.";
+          message.textContent =
+            section.dataset.progressDone || "The " + what + " is over: loading the result.";
           window.location.assign(data.url || window.location.href);
         }
       })
