@@ -803,6 +803,9 @@ MATRIX = [
         {"uid": "@expired_export_job.uid"},
         {"anonymous": LOGIN, "hr_viewer": 410, "*": 404},
     ),
+    # --- sessions and two-factor (issue 18)
+    # allauth's address, answered by the ground's view: each person's own sessions only.
+    ("usersessions_list", {}, {"anonymous": LOGIN, "*": 200}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
