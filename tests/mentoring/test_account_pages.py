@@ -183,6 +183,7 @@ def test_failed_sign_in_shows_the_error_in_an_alert(client, person):
         ("account_email", "E-mail addresses"),
         ("account_change_password", "Password"),
         ("mfa_index", "Two-factor authentication"),
+        ("usersessions_list", "Signed-in sessions"),
     ],
 )
 def test_account_settings_side_navigation_marks_the_current_page(client, person, url_name, current):

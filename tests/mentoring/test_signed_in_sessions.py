@@ -175,3 +175,13 @@ def test_the_page_makes_the_same_queries_whatever_the_number_of_sessions(
     with django_assert_max_num_queries(12):
         response = laptop.get(SESSIONS)
     assert len(rows(response)) == others + 1
+
+
+def test_the_account_menu_and_the_home_page_link_to_the_sessions(client, person):
+    client.force_login(person)
+    page = Page(client.get(reverse("home")).content.decode())
+    texts = [text.strip() for attrs, text in page.links if attrs.get("href") == SESSIONS]
+    assert texts == [
+        "Signed-in sessions",  # the account menu, after two-factor authentication
+        "See your signed-in sessions and sign out of the others",  # "Your account"
+    ]
