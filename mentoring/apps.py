@@ -9,12 +9,16 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: services need the models, which are ready only now.
+        from django.contrib.auth.signals import user_logged_in
+
         from mentoring.emails import rendered_email_send
         from mentoring.outbox import register_handler
         from mentoring.services import ACCOUNT_EMAIL, WELCOME, user_welcome_email_send
+        from mentoring.usersessions import session_activity_start
 
         register_handler(WELCOME, user_welcome_email_send)
         register_handler(ACCOUNT_EMAIL, rendered_email_send, forget_payload=True)
+        user_logged_in.connect(session_activity_start, dispatch_uid="mentoring_activity_start")
 
 
 class MentoringAdminConfig(admin_apps.AdminConfig):

@@ -1,6 +1,8 @@
 """Changes to accounts and roles."""
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.adapter import get_adapter as usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -108,3 +110,12 @@ def users_by_email(emails: list[str]) -> dict[str, User]:
         accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
         found |= {user.email_lower: user for user in accounts}
     return found
+
+
+@transaction.atomic
+def user_sessions_end_others(*, user: User, current_key: str | None) -> None:
+    """Sign ``user`` out of every session but ``current_key`` (their other browsers and
+    devices): each session is deleted (through allauth's adapter), so its next request
+    is anonymous."""
+    others = UserSession.objects.filter(user_id=user.pk).exclude(session_key=current_key)
+    usersessions_adapter().end_sessions(list(others))

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
+    # allauth's address and name for the sessions page, answered by the ground's view
+    # (mentoring.views.signed_in_sessions); allauth's own, included next, is never reached.
+    path("accounts/sessions/", views.signed_in_sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("schemes.urls")),

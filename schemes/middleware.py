@@ -1,6 +1,7 @@
 """What an account that sees other people's data (``sees_others_data``: superusers,
 staff, report viewers, coordinators) must do to be used: turn on two-factor when
-``REQUIRE_STAFF_MFA`` is on, and sign in again after ``STAFF_SESSION_AGE`` seconds.
+``REQUIRE_STAFF_MFA`` is on, sign in again after ``STAFF_SESSION_AGE`` seconds, and
+after ``STAFF_IDLE_MINUTES`` without a request.
 
 Here rather than on the ground because coordinators are a scheme's role.
 """
@@ -19,15 +20,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from mentoring.usersessions import ACTIVITY_KEY
 from schemes.permissions import sees_others_data
 
 # The time (seconds since the epoch) a staff role's session ends, stored at sign-in.
 SESSION_DEADLINE_KEY = "staff_session_ends"
 
 # Pages that show no one else's data, open before two-factor is on: allauth's own
-# (sign out, two-factor set-up, e-mail, password) and the health check.
+# (sign out, two-factor set-up, e-mail, password), the person's own signed-in sessions
+# (at allauth's address, answered by the ground) and the health check.
 OPEN_VIEW_MODULES = ("allauth.",)
-OPEN_URL_NAMES = frozenset({"health"})
+OPEN_URL_NAMES = frozenset({"health", "usersessions_list"})
 
 MFA_REQUIRED_MESSAGE = (
     "Your account can see other people's data, so it must be protected by a second "
@@ -35,6 +38,10 @@ MFA_REQUIRED_MESSAGE = (
 )
 SESSION_ENDED_MESSAGE = (
     "For accounts that can see other people's data, a session lasts {hours}. Please sign in again."
+)
+IDLE_MESSAGE = (
+    "For accounts that can see other people's data, you are signed out after {minutes} "
+    "without activity. Please sign in again."
 )
 
 
@@ -51,9 +58,15 @@ def staff_session_start(sender: Any, request: HttpRequest | None, user: Any, **k
 
 
 class StaffAccountMiddleware:
-    """Ends a staff role's session at its deadline, and (``REQUIRE_STAFF_MFA``) sends a
-    person who sees others' data and has no authenticator to the two-factor set-up page
-    before any other page."""
+    """Ends a staff role's session at its deadline or after ``STAFF_IDLE_MINUTES``
+    without a request, and (``REQUIRE_STAFF_MFA``) sends a person who sees others' data
+    and has no authenticator to the two-factor set-up page before any other page.
+
+    A staff role's session is one given a deadline at sign-in (``staff_session_start``),
+    so that telling it costs no query. Its last request's time (``ACTIVITY_KEY``) is
+    recorded, at most once a minute, by ``mentoring.middleware.SessionActivityMiddleware``
+    after the view, so the idle time read here is right to the minute.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -61,9 +74,14 @@ class StaffAccountMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             deadline = request.session.get(SESSION_DEADLINE_KEY)
-            if deadline is not None and time.time() >= deadline:
-                return self._end_session(request)
             if deadline is not None:
+                now = time.time()
+                if now >= deadline:
+                    return self._end_session(request, self._ended_message())
+                last_activity = request.session.get(ACTIVITY_KEY)
+                idle_limit = settings.STAFF_IDLE_MINUTES * 60
+                if last_activity is not None and now - last_activity >= idle_limit:
+                    return self._end_session(request, self._idle_message())
                 self._keep_cookie_within(request, deadline)
         return self.get_response(request)
 
@@ -86,13 +104,22 @@ class StaffAccountMiddleware:
         return redirect("mfa_activate_totp")
 
     @staticmethod
-    def _end_session(request: HttpRequest) -> HttpResponse:
+    def _end_session(request: HttpRequest, message: str) -> HttpResponse:
+        """Sign out, say why, and send to the sign-in page, which comes back here."""
         path = request.get_full_path()
         logout(request)
-        hours = settings.STAFF_SESSION_AGE / 3600
-        length = f"{hours:g} hour{'' if hours == 1 else 's'}"
-        messages.info(request, SESSION_ENDED_MESSAGE.format(hours=length))
+        messages.info(request, message)
         return redirect_to_login(path)
+
+    @staticmethod
+    def _ended_message() -> str:
+        hours = settings.STAFF_SESSION_AGE / 3600
+        return SESSION_ENDED_MESSAGE.format(hours=f"{hours:g} hour{'' if hours == 1 else 's'}")
+
+    @staticmethod
+    def _idle_message() -> str:
+        minutes = settings.STAFF_IDLE_MINUTES
+        return IDLE_MESSAGE.format(minutes=f"{minutes} minute{'' if minutes == 1 else 's'}")
 
     @staticmethod
     def _keep_cookie_within(request: HttpRequest, deadline: int) -> None:

@@ -822,6 +822,9 @@ MATRIX = [
         {"uid": "00000000-0000-0000-0000-000000000000"},
         {"anonymous": LOGIN, "*": 404},
     ),
+    # --- sessions and two-factor (issue 18)
+    # allauth's address, answered by the ground's view: each person's own sessions only.
+    ("usersessions_list", {}, {"anonymous": LOGIN, "*": 200}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

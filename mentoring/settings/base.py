@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from mentoring.schedules import BEAT_SCHEDULE
 from mentoring.sso import identity_provider_origins, socialaccount_providers
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Each person's list of signed-in sessions, which they can end (mentoring.usersessions).
+    "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
@@ -75,7 +78,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Staff roles: two-factor first (REQUIRE_STAFF_MFA), and a shorter session.
+    # A session's last activity and its row in the sessions list, at most once a minute
+    # (instead of allauth's UserSessionsMiddleware, which writes on every request).
+    "mentoring.middleware.SessionActivityMiddleware",
+    # Staff roles: two-factor first (REQUIRE_STAFF_MFA), a shorter session, and sign-out
+    # when idle.
     "schemes.middleware.StaffAccountMiddleware",
 ]
 
@@ -182,9 +189,17 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Mentoring")
 REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=False)
 
 # Sessions: a week for everyone, and a working day for the roles above, counted from
-# signing in.
+# signing in; the roles above are also signed out after STAFF_IDLE_MINUTES without a
+# request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 7)
 STAFF_SESSION_AGE = env.int("STAFF_SESSION_AGE", default=60 * 60 * 8)
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+if STAFF_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("STAFF_IDLE_MINUTES must be at least 1.")
+# The sessions list's address, browser and last-seen time are kept by
+# mentoring.middleware.SessionActivityMiddleware (once a minute), not by allauth's
+# tracking (every request).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

@@ -17,7 +17,7 @@ from tests.html import Page
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS_PAGES = ["account_login", "account_signup", "account_reset_password"]
-SIGNED_IN_PAGES = ["account_email", "account_change_password", "mfa_index"]
+SIGNED_IN_PAGES = ["account_email", "account_change_password", "mfa_index", "usersessions_list"]
 
 
 def _page(response) -> Page:
@@ -63,7 +63,8 @@ def test_account_page_has_exactly_one_h1_and_headings_go_in_order(account_page):
 def test_every_visible_control_on_account_page_has_a_label_for_it(account_page):
     url_name, page = account_page
     controls = list(page.controls())
-    if url_name != "mfa_index":  # the two-factor overview has links only
+    # The two-factor overview has links only; the sessions page a button at most.
+    if url_name not in {"mfa_index", "usersessions_list"}:
         assert controls
     for tag, attrs in controls:
         assert attrs.get("id"), (tag, attrs)
@@ -182,6 +183,7 @@ def test_failed_sign_in_shows_the_error_in_an_alert(client, person):
         ("account_email", "E-mail addresses"),
         ("account_change_password", "Password"),
         ("mfa_index", "Two-factor authentication"),
+        ("usersessions_list", "Signed-in sessions"),
     ],
 )
 def test_account_settings_side_navigation_marks_the_current_page(client, person, url_name, current):
