@@ -172,7 +172,7 @@ def test_home_queries_do_not_grow_with_the_number_of_mentorships(
 # Features that come with later work (the agreement, reflections, downloading one's
 # data) are not promised before they exist. ("sessions" is no longer among them: the
 # account card links to the person's signed-in sessions.)
-NOT_YET = ("agreement", "reflect", "download", "nudge", "exports")
+NOT_YET = ("agreement", "reflect", "nudge", "exports")
 
 
 def test_no_page_of_a_new_person_or_a_visitor_promises_what_does_not_exist(client, mentee):
