@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - the pages' modules add their paths below
+from django.urls import path
+
+from privacy import views_audit
 
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("audit/", views_audit.audit_list, name="audit"),
+    path("audit/export/", views_audit.audit_export, name="audit_export"),
+]

@@ -285,6 +285,9 @@ PAGES = [
     ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
+    # --- the audit trail (issue 18) ---
+    ("site_admin", "privacy:audit", {}, 200),
+    ("coordinator", "privacy:audit", {}, 403),
 ]
 
 

@@ -803,6 +803,11 @@ MATRIX = [
         {"uid": "@expired_export_job.uid"},
         {"anonymous": LOGIN, "hr_viewer": 410, "*": 404},
     ),
+    # --- the audit trail (issue 18) ---
+    # Site administrators (superusers) only; anyone else signed in is refused, as the
+    # reports refuse people who are not report viewers.
+    ("privacy:audit", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
+    ("privacy:audit_export", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
