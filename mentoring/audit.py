@@ -119,8 +119,9 @@ def audit_detail_add(*, entry: AuditEntry, **facts: Any) -> AuditEntry:
 
 
 def audit_detail_text(detail: dict[str, Any]) -> str:
-    """``detail`` as one short line a person reads: "status before: submitted; status
-    after: approved; bulk: yes" (keys' underscores become spaces; lists are joined)."""
+    """``detail`` as one short line a person reads, its keys in alphabetical order:
+    "bulk: yes; status after: approved; status before: submitted" (underscores become
+    spaces; lists are joined)."""
 
     def shown(value: Any) -> str:
         if value is None:
@@ -130,10 +131,11 @@ def audit_detail_text(detail: dict[str, Any]) -> str:
         if isinstance(value, list):
             return ", ".join(shown(item) for item in value) or "none"
         if isinstance(value, dict):
-            return "; ".join(f"{_label(key)} {shown(item)}" for key, item in value.items())
+            return "; ".join(f"{_label(key)} {shown(value[key])}" for key in sorted(value))
         return str(value)
 
-    return "; ".join(f"{_label(key)}: {shown(value)}" for key, value in detail.items())
+    # In the keys' order: PostgreSQL's jsonb keeps no other.
+    return "; ".join(f"{_label(key)}: {shown(detail[key])}" for key in sorted(detail))
 
 
 def _label(key: str) -> str:

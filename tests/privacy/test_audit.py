@@ -99,7 +99,7 @@ def test_the_detail_keeps_identifiers_numbers_statuses_and_dates(coordinator):
     entry.refresh_from_db()
     assert entry.detail == {"run": 3, "status_before": "mentee", "on": "2025-01-31", "ok": True}
     text = audit_detail_text(entry.detail)
-    assert text == "run: 3; status before: mentee; on: 2025-01-31; ok: yes"
+    assert text == "ok: yes; on: 2025-01-31; run: 3; status before: mentee"
 
 
 def test_an_unknown_action_is_refused():
@@ -653,8 +653,8 @@ def test_the_page_lists_entries_newest_first_with_who_what_where_and_detail(
         Action.MATCH_PUBLISHED,
     ]
     assert f"{coordinator.display_name} {coordinator.email} Published matches" in text
-    assert "Council staff mentoring proposal 7 run: 4; mentorships: 2" in text
-    assert "The system Exported a report — proposal 7 report: participants; channel: command" in (
+    assert "Council staff mentoring proposal 7 mentorships: 2; run: 4" in text
+    assert "The system Exported a report — proposal 7 channel: command; report: participants" in (
         text
     )
 
