@@ -4,6 +4,7 @@ the entries filtered, newest first, and each as the row a person reads."""
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -64,6 +65,7 @@ class AuditRow:
         return kind_label(self.entry.subject_type)
 
 
+@cache
 def kind_label(subject_type: str) -> str:
     """The kind of object an entry names, as people say it ("match run" for
     "matchrun"): the model's verbose name, or the stored kind for one not (or no
