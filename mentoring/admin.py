@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from mentoring.forms import CleanTextMixin
 from mentoring.models import OutboxMessage, User
+from mentoring.services import SITE_ROLES, site_roles_record
 
 
 class UserCreationAdminForm(CleanTextMixin, UserCreationForm):
@@ -36,6 +37,17 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Save, and record in the audit trail any site-wide role given or taken (the
+        admin's change page runs in one transaction: both are saved or neither)."""
+        if change:
+            before = {role: form.initial.get(role, False) for role in SITE_ROLES}
+        else:
+            before = dict.fromkeys(SITE_ROLES, False)
+        super().save_model(request, obj, form, change)
+        site_roles_record(by=request.user, user=obj, before=before)
+
     add_fieldsets = [
         (
             None,

@@ -66,3 +66,18 @@ def report_viewer_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def site_admin_required(view: View) -> View:
+    """Only signed-in site administrators (superusers); others get 403, as the reports
+    answer people who are not report viewers."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        deny_unless(
+            bool(request.user.is_superuser), "This page is open to the site's administrators only."
+        )
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -7,8 +7,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from mentoring.audit import audit_record
 from mentoring.emails import send_email
-from mentoring.models import User
+from mentoring.models import AuditEntry, User
 from mentoring.outbox import outbox_add
 
 WELCOME = "mentoring.welcome"
@@ -54,13 +55,40 @@ def account_email_queue(*, message: EmailMultiAlternatives) -> None:
     )
 
 
+# The site-wide roles: what each lets a person see or do beyond their own schemes.
+SITE_ROLES = ("is_report_viewer", "is_staff", "is_superuser")
+
+
 @transaction.atomic
-def user_set_report_viewer(*, user: User, is_report_viewer: bool) -> User:
-    """Grant or withdraw the site-wide report viewer (HR) role."""
+def user_set_report_viewer(*, user: User, is_report_viewer: bool, by: User | None = None) -> User:
+    """Grant or withdraw the site-wide report viewer (HR) role; ``by`` is who did it
+    (None for a command), recorded in the audit trail when the role changes."""
+    before: dict[str, bool | None] = {"is_report_viewer": user.is_report_viewer}
     user.is_report_viewer = is_report_viewer
     user.full_clean()
     user.save(update_fields=["is_report_viewer"])
+    site_roles_record(by=by, user=user, before=before)
     return user
+
+
+def site_roles_record(*, by: User | None, user: User, before: dict[str, bool | None]) -> None:
+    """Record in the audit trail each site-wide role of ``user`` that is not what it
+    was (``before``, by field of ``SITE_ROLES``; None for an account just made): one
+    entry, saying which roles were given and which taken away."""
+    given = [r for r in SITE_ROLES if r in before and getattr(user, r) and not before[r]]
+    taken = [r for r in SITE_ROLES if r in before and not getattr(user, r) and before[r]]
+    if not given and not taken:
+        return
+    audit_record(
+        AuditEntry.Action.ROLE_CHANGED,
+        actor=by,
+        subject=user,
+        detail={
+            "user": user.pk,
+            "site_roles_given": [r.removeprefix("is_") for r in given],
+            "site_roles_taken": [r.removeprefix("is_") for r in taken],
+        },
+    )
 
 
 # SQLite allows 999 parameters per query: lookups and inserts go a few hundred at a time.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import yourdata
+from privacy.views import audit, yourdata
 
 app_name = "privacy"
 
@@ -8,4 +8,7 @@ urlpatterns: list = [
     # Your data: a person's copies of everything the product holds about them.
     path("account/data/", yourdata.data, name="data"),
     path("account/data/<uuid:uid>/download/", yourdata.data_download, name="data_download"),
+    # The audit trail, for site administrators.
+    path("audit/", audit.audit_list, name="audit"),
+    path("audit/export/", audit.audit_export, name="audit_export"),
 ]

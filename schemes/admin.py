@@ -1,6 +1,33 @@
 from django.contrib import admin
+from django.db import transaction
 
 from schemes.models import Application, CustomQuestion, Invitation, Membership, Scheme
+from schemes.services.schemes import role_change_record
+
+
+def _memberships_record(request, saved, before, deleted) -> None:
+    """Record in the audit trail the roles given, changed and taken away in the admin:
+    ``saved`` memberships (``before``: their (user, role, scheme) as they were, by pk;
+    absent for a new one) and ``deleted`` ones."""
+    for membership in saved:
+        was = before.get(membership.pk)
+        if was is None:
+            role_change_record(by=request.user, membership=membership, change="added")
+        elif was != (membership.user_id, membership.role, membership.scheme_id):
+            role_change_record(
+                by=request.user,
+                membership=membership,
+                change="changed",
+                role_before=was[1],
+                user_before=was[0],
+                scheme_before=was[2],
+            )
+    for membership in deleted:
+        role_change_record(by=request.user, membership=membership, change="removed")
+
+
+def _as_was(memberships) -> dict:
+    return {m.pk: (m.user_id, m.role, m.scheme_id) for m in memberships if m.pk}
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,6 +44,20 @@ class SchemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        # As stored: the forms' instances already hold what was typed.
+        stored = Membership.objects.in_bulk([f.instance.pk for f in formset.initial_forms])
+        before = _as_was(stored.values())
+        # Recorded before they go: a deleted object has no pk afterwards.
+        doomed = [stored[f.instance.pk] for f in formset.deleted_forms if f.instance.pk in stored]
+        _memberships_record(request, [], {}, doomed)
+        super().save_formset(request, form, formset, change)
+        saved = list(formset.new_objects) + [obj for obj, _ in formset.changed_objects]
+        _memberships_record(request, saved, before, [])
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -25,6 +66,22 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name", "scheme__name"]
     list_select_related = ["user", "scheme"]
     autocomplete_fields = ["user", "scheme"]
+
+    # Each change of a role is recorded in the audit trail, in the admin's transaction.
+    def save_model(self, request, obj, form, change):
+        before = _as_was(Membership.objects.filter(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        _memberships_record(request, [obj], before, [])
+
+    def delete_model(self, request, obj):
+        _memberships_record(request, [], {}, [obj])
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" is not in a transaction of the admin's own.
+        _memberships_record(request, [], {}, list(queryset))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Invitation)

@@ -288,6 +288,9 @@ PAGES = [
     # --- your data (issue 18) ---
     ("outsider", "privacy:data", {}, 200),
     ("mentee", "privacy:data_download", {"uid": "@expired_mentee_data_export.uid"}, 410),
+    # --- the audit trail (issue 18) ---
+    ("site_admin", "privacy:audit", {}, 200),
+    ("coordinator", "privacy:audit", {}, 403),
 ]
 
 

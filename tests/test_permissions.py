@@ -825,6 +825,11 @@ MATRIX = [
     # --- sessions and two-factor (issue 18)
     # allauth's address, answered by the ground's view: each person's own sessions only.
     ("usersessions_list", {}, {"anonymous": LOGIN, "*": 200}),
+    # --- the audit trail (issue 18) ---
+    # Site administrators (superusers) only; anyone else signed in is refused, as the
+    # reports refuse people who are not report viewers.
+    ("privacy:audit", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
+    ("privacy:audit_export", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -25,7 +25,8 @@ from dashboard.models import ExportJob, ExportLog
 from dashboard.reports.base import REGISTRY, ExportRefused, Report, check_export
 from dashboard.reports.render import write_report
 from dashboard.scope import Scope, readable_scheme_ids
-from mentoring.models import OutboxMessage
+from mentoring.audit import audit_detail_add, audit_record
+from mentoring.models import AuditEntry, OutboxMessage
 from mentoring.outbox import outbox_add
 
 __all__ = [
@@ -51,10 +52,13 @@ NO_LONGER_ALLOWED = (
 )
 
 
+@transaction.atomic
 def export_log(
     *, user: Any, report: Report, fmt: str, channel: str, scope: Scope, rows: int = 0
 ) -> ExportLog:
-    """Record an export: who, which report, format and channel, the filters, the rows."""
+    """Record an export: who, which report, format and channel, the filters, the rows;
+    in the export log and, with the same facts less the typed filters, in the audit
+    trail."""
     log = ExportLog(
         user=user if user is not None and user.is_authenticated else None,
         report=report.identifier,
@@ -65,12 +69,36 @@ def export_log(
     )
     log.full_clean()
     log.save()
+    # A department or grade typed as a filter is free text: the trail says only that
+    # one was given. An export of one scheme is filed under it.
+    schemes = list(scope.scheme_ids)
+    audit_record(
+        AuditEntry.Action.REPORT_EXPORTED,
+        actor=log.user,
+        scheme_id=schemes[0] if len(schemes) == 1 else None,
+        subject=log,
+        detail={
+            "report": log.report,
+            "format": log.format,
+            "channel": log.channel,
+            "rows": rows if rows or channel != ExportLog.Channel.WEB else None,
+            "schemes": schemes,
+            "named": scope.named,
+            "department_or_grade": bool(scope.department or scope.grade),
+        },
+    )
     return log
 
 
 def export_log_rows(*, log: ExportLog, rows: int) -> None:
-    """Set the number of rows of a streamed export once its last row has gone."""
+    """Set the number of rows of a streamed export once its last row has gone, in the
+    export log and in the export's audit entry (not known when it was recorded)."""
     ExportLog.objects.filter(pk=log.pk).update(rows=rows)
+    entry = AuditEntry.objects.filter(
+        action=AuditEntry.Action.REPORT_EXPORTED, subject_type="exportlog", subject_id=log.pk
+    ).first()
+    if entry is not None:
+        audit_detail_add(entry=entry, rows=rows)
 
 
 def scope_from_filters(reader: Any, filters: dict[str, Any]) -> Scope:

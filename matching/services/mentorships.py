@@ -16,6 +16,8 @@ from django.utils import timezone
 from matching.models import SHAREABLE_ANSWERS, MatchRun, Mentorship, Proposal
 from matching.pool import stale_pairs, stale_summary
 from matching.services.mentorship_emails import MENTORSHIP_EMAIL, mentorship_email_enqueue
+from mentoring.audit import audit_record
+from mentoring.models import AuditEntry
 from mentoring.outbox import outbox_add_many
 from schemes.models import Application, Membership, Role, Scheme
 
@@ -117,6 +119,13 @@ def match_run_publish(*, run: MatchRun, published_by) -> list[Mentorship]:
     run.published_by = published_by
     run.full_clean()
     run.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    audit_record(
+        AuditEntry.Action.MATCH_PUBLISHED,
+        actor=published_by,
+        scheme_id=scheme.pk,
+        subject=run,
+        detail={"run": run.pk, "mentorships": len(mentorships)},
+    )
     outbox_add_many(
         handler=MENTORSHIP_EMAIL,
         payloads=[{"mentorship_id": m.pk, "event": "proposed"} for m in mentorships],
@@ -204,6 +213,7 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     if not mentorship.is_open:
         raise ValidationError(NOT_WAITING[mentorship.status])
     now = timezone.now()
+    status_before = mentorship.status
     mentorship.status = Mentorship.Status.ENDED
     mentorship.ended_at = now
     mentorship.ended_by = ended_by
@@ -211,6 +221,18 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
     mentorship.full_clean()
     mentorship.save()
     _release(mentorship, now)
+    # The reason is the person's own words: the trail keeps who ended it, in which role.
+    audit_record(
+        AuditEntry.Action.MATCH_ENDED,
+        actor=ended_by,
+        scheme_id=mentorship.scheme_id,
+        subject=mentorship,
+        detail={
+            "status_before": status_before,
+            "status_after": mentorship.status,
+            "ended_by_role": mentorship.role_of(ended_by) or Role.COORDINATOR,
+        },
+    )
     mentorship_email_enqueue(mentorship=mentorship, event="ended")
     return mentorship
 

@@ -50,7 +50,8 @@ from matching.pool import (
 )
 from matching.selectors.runs import NO_PLACES_LEFT, run_places_left
 from matching.selectors.schedule import scheduled_matching_due, schemes_with_matching_schedule
-from mentoring.models import OutboxMessage
+from mentoring.audit import audit_record
+from mentoring.models import AuditEntry, OutboxMessage
 from mentoring.outbox import outbox_add
 from schemes.choices import MatchingMode
 from schemes.models import Application, Role, Scheme
@@ -472,6 +473,7 @@ def proposal_swap(
     if mentor.pk == proposal.mentor_id:
         raise ValidationError({"mentor": "This mentor is already proposed for this mentee."})
     score, breakdown, broken = _checked_pair(run, proposal.mentee, mentor, reason)
+    mentor_before = proposal.mentor_id
     proposal.mentor = mentor
     proposal.score = score
     proposal.breakdown = breakdown
@@ -483,6 +485,16 @@ def proposal_swap(
     proposal.full_clean(validate_constraints=False)
     proposal.save()
     _totals_update(run)
+    _audit_change(
+        run,
+        proposal,
+        changed_by,
+        "swapped",
+        broken,
+        mentee_application=proposal.mentee_id,
+        mentor_before=mentor_before,
+        mentor_after=mentor.pk,
+    )
     return proposal
 
 
@@ -512,6 +524,15 @@ def proposal_add(
     proposal.full_clean(validate_constraints=False)
     proposal.save()
     _totals_update(run)
+    _audit_change(
+        run,
+        proposal,
+        changed_by,
+        "added",
+        broken,
+        mentee_application=mentee.pk,
+        mentor_after=mentor.pk,
+    )
     return proposal
 
 
@@ -528,23 +549,82 @@ def proposal_remove(*, proposal: Proposal, changed_by) -> Unmatched:
         run.pk,
         getattr(changed_by, "pk", None),
     )
+    proposal_id = proposal.pk
     proposal.delete()
     unmatched, _ = Unmatched.objects.update_or_create(
         run=run, mentee_id=proposal.mentee_id, defaults={"reason": Unmatched.Reason.REMOVED}
     )
     _totals_update(run)
+    audit_record(
+        AuditEntry.Action.MATCH_CHANGED,
+        actor=changed_by,
+        scheme_id=run.scheme_id,
+        subject_type="proposal",
+        subject_id=proposal_id,
+        detail={
+            "change": "removed",
+            "run": run.pk,
+            "mentee_application": proposal.mentee_id,
+            "mentor_before": proposal.mentor_id,
+        },
+    )
     return unmatched
 
 
 @transaction.atomic
 def proposal_pin(*, proposal: Proposal, pinned: bool, changed_by) -> Proposal:
     """Pin the pair (a re-run keeps it) or unpin it (a re-run may change it)."""
-    _editable_run(proposal.run_id)
+    run = _editable_run(proposal.run_id)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    was_pinned = proposal.pinned
     proposal.pinned = pinned
     proposal.changed_by = changed_by
     proposal.save(update_fields=["pinned", "changed_by", "updated_at"])
+    if was_pinned != pinned:
+        audit_record(
+            AuditEntry.Action.MATCH_CHANGED,
+            actor=changed_by,
+            scheme_id=run.scheme_id,
+            subject=proposal,
+            detail={
+                "change": "pinned" if pinned else "unpinned",
+                "run": run.pk,
+                "mentee_application": proposal.mentee_id,
+                "mentor_application": proposal.mentor_id,
+            },
+        )
     return proposal
+
+
+def _audit_change(
+    run: MatchRun, proposal: Proposal, changed_by, change: str, broken: list[str], **pair: int
+) -> None:
+    """Record a coordinator's change to a proposal, and, when the pair breaks hard
+    constraints, that they overrode the scheme's rules. The constraints' sentences and
+    the reason written stay on the proposal: they can name people and departments, so
+    the trail keeps only how many were broken."""
+    audit_record(
+        AuditEntry.Action.MATCH_CHANGED,
+        actor=changed_by,
+        scheme_id=run.scheme_id,
+        subject=proposal,
+        detail={"change": change, "run": run.pk, **pair},
+    )
+    if broken:
+        audit_record(
+            AuditEntry.Action.RULE_OVERRIDDEN,
+            actor=changed_by,
+            scheme_id=run.scheme_id,
+            subject=proposal,
+            detail={
+                "change": change,
+                "run": run.pk,
+                "mentee_application": proposal.mentee_id,
+                "mentor_application": proposal.mentor_id,
+                "rules_broken": len(broken),
+                "mentor_full": NO_PLACES_LEFT in broken,
+            },
+        )
 
 
 def _editable_run(run_id: int) -> MatchRun:

@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from mentoring.audit import audit_record, audit_record_many
 from mentoring.emails import send_email
+from mentoring.models import AuditEntry
 from mentoring.outbox import outbox_add, outbox_add_many
 from schemes import questionnaire
 from schemes.models import PARTICIPANT_ROLES, Application, Invitation, Membership, Role, Scheme
@@ -229,6 +231,7 @@ def applications_decide_bulk(
     )
     skipped: Counter[str] = Counter()
     decided = []
+    before: dict[int, str] = {}
     now = timezone.now()
     for application in locked:
         refusal = _decision_refusal(application, status, open_match=application.pk in waiting)
@@ -239,6 +242,7 @@ def applications_decide_bulk(
         elif refusal == OPEN_MATCH_WAITING:
             skipped["with a match waiting for replies"] += 1
         else:
+            before[application.pk] = application.status
             application.status = status
             application.decided_at = now
             application.decided_by = by
@@ -269,6 +273,12 @@ def applications_decide_bulk(
             if users:
                 people |= Q(role=role, user_id__in=users)
         Membership.objects.filter(people, scheme=scheme).delete()
+    audit_record_many(
+        AuditEntry.Action.APPLICATION_DECIDED,
+        actor=by,
+        scheme_id=scheme.pk,
+        subjects=[(a, _decision_detail(a, before[a.pk], reason, bulk=True)) for a in decided],
+    )
     # Written to the outbox in this transaction, in one insert: every person is told
     # once the decisions are committed, and never for a decision rolled back.
     outbox_add_many(
@@ -353,6 +363,7 @@ def _decide(application: Application, status: str, by, reason: str) -> Applicati
             "This person has a match waiting for replies. End it from the scheme's "
             "mentorships first."
         )
+    status_before = locked.status
     application.status = status
     application.decided_at = timezone.now()
     application.decided_by = by
@@ -363,8 +374,28 @@ def _decide(application: Application, status: str, by, reason: str) -> Applicati
         membership_add(scheme=application.scheme, user=application.user, role=application.role)
     else:
         membership_remove(scheme=application.scheme, user=application.user, role=application.role)
+    audit_record(
+        AuditEntry.Action.APPLICATION_DECIDED,
+        actor=by,
+        scheme_id=application.scheme_id,
+        subject=application,
+        detail=_decision_detail(application, status_before, reason, bulk=False),
+    )
     _email(application, "decided")
     return application
+
+
+def _decision_detail(application: Application, before: str, reason: str, *, bulk: bool) -> dict:
+    """What the audit trail keeps of a decision: the role, the status before and after,
+    whether it was one of many and whether a reason was given (never the reason, which
+    the coordinator wrote to the person)."""
+    return {
+        "role": application.role,
+        "status_before": before,
+        "status_after": application.status,
+        "bulk": bulk,
+        "reason_given": bool(reason.strip()),
+    }
 
 
 def _email(application: Application, kind: ApplicationEmail) -> None:

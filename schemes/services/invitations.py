@@ -16,7 +16,7 @@ from mentoring.outbox import outbox_add, outbox_add_many
 from mentoring.validators import clean_cells, csv_rows, shown_cells
 from schemes.models import Application, Invitation, Membership, Role, Scheme
 from schemes.services.applications import application_start
-from schemes.services.schemes import membership_add
+from schemes.services.schemes import membership_add, role_change_record
 
 # The outbox handler of an invitation's e-mail (registered in ``SchemesConfig.ready``).
 INVITATION_EMAIL = "schemes.invitation"
@@ -355,7 +355,19 @@ def invitation_accept(*, invitation: Invitation, user) -> Application | None:
         raise ValidationError(problem)
     application = None
     if invitation.role == Role.COORDINATOR:
-        membership_add(scheme=invitation.scheme, user=user, role=Role.COORDINATOR)
+        held = Membership.objects.filter(
+            scheme=invitation.scheme, user=user, role=Role.COORDINATOR
+        ).exists()
+        membership = membership_add(scheme=invitation.scheme, user=user, role=Role.COORDINATOR)
+        if not held:
+            # The person who took the invitation up acted; the one who sent it is kept.
+            role_change_record(
+                by=user,
+                membership=membership,
+                change="added",
+                invitation=invitation.pk,
+                invited_by=invitation.invited_by_id,
+            )
     else:
         application = application_start(
             scheme=invitation.scheme, user=user, role=invitation.role, invitation=invitation

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from mentoring.audit import audit_record
+from mentoring.models import AuditEntry
 from schemes.models import Membership, Role, Scheme, new_token
 
 # The fields a coordinator sets on the scheme's settings page.
@@ -51,7 +53,8 @@ def scheme_create(*, name: str, coordinator, description: str = "", slug: str = 
         # The same form sent twice at once (a double click): both passed the check
         # above, and the other took the name's address first.
         raise ValidationError({"name": NAME_TAKEN}) from None
-    membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
+    membership = membership_add(scheme=scheme, user=coordinator, role=Role.COORDINATOR)
+    role_change_record(by=coordinator, membership=membership, change="added")
     return scheme
 
 
@@ -107,6 +110,25 @@ def membership_remove(*, scheme: Scheme, user, role: str) -> bool:
     """Take the ``role`` in ``scheme`` away from ``user``; returns whether they had it."""
     deleted, _ = Membership.objects.filter(scheme=scheme, user=user, role=role).delete()
     return bool(deleted)
+
+
+def role_change_record(
+    *, by, membership: Membership, change: str, role_before: str = "", **facts: int | None
+) -> None:
+    """Record in the audit trail that ``by`` gave ``membership``'s role ("added"),
+    took it away ("removed") or changed it from ``role_before`` ("changed"), with any
+    other plain ``facts`` (an invitation's id). Roles a decision on an application
+    gives or takes are recorded as that decision instead."""
+    detail: dict = {"user": membership.user_id, "role": membership.role, "change": change}
+    if role_before:
+        detail["role_before"] = role_before
+    audit_record(
+        AuditEntry.Action.ROLE_CHANGED,
+        actor=by,
+        scheme_id=membership.scheme_id,
+        subject=membership,
+        detail={**detail, **facts},
+    )
 
 
 # Slugs that a scheme's address would share with another page ("schemes/new/").
