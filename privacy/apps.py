@@ -10,3 +10,13 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox (on the ground floor) finds the retention notice's e-mail by name.
+        from mentoring.outbox import register_handler
+        from privacy.services.retention import (
+            RETENTION_NOTICE_EMAIL,
+            retention_notice_email_send,
+        )
+
+        register_handler(RETENTION_NOTICE_EMAIL, retention_notice_email_send)

@@ -210,6 +210,12 @@ EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
 # An export with more rows than this is written by a worker, with progress on a page.
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20_000)
 
+# The retention schedule (privacy.retention): how long the log of e-mails and background
+# work sent or given up is kept (days), and the audit trail and the record of exports
+# (months). Each scheme's own personal data is kept for the scheme's own period.
+RETENTION_EMAIL_LOG_DAYS = env.int("RETENTION_EMAIL_LOG_DAYS", default=90)
+RETENTION_AUDIT_MONTHS = env.int("RETENTION_AUDIT_MONTHS", default=24)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
