@@ -285,6 +285,12 @@ PAGES = [
     ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
+    # --- retention and the privacy page (issue 18)
+    ("anonymous", "privacy:privacy", {}, 200),
+    ("mentee", "privacy:privacy", {}, 200),
+    ("coordinator", "privacy:privacy", {}, 200),
+    ("hr_viewer", "privacy:privacy", {}, 200),
+    ("site_admin", "privacy:privacy", {}, 200),
 ]
 
 

@@ -803,6 +803,9 @@ MATRIX = [
         {"uid": "@expired_export_job.uid"},
         {"anonymous": LOGIN, "hr_viewer": 410, "*": 404},
     ),
+    # --- retention and the privacy page (issue 18)
+    # What the site stores, why, who reads it and for how long: open to everyone.
+    ("privacy:privacy", {}, {"*": 200}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.
