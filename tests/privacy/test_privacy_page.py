@@ -3,8 +3,10 @@ scheme hub's promise that the schedule keeps."""
 
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,3 +99,9 @@ def test_the_hub_says_the_nightly_job_removes_a_closed_schemes_data(client, coor
     text = visible_text(client.get(scheme.get_absolute_url()))
     due = (timezone.localdate() + timedelta(days=731)).year
     assert "The period ends on" in text and str(due) in text
+
+
+def test_the_documentation_lists_every_kind_of_the_schedule():
+    docs = (Path(settings.BASE_DIR) / "docs" / "retention.md").read_text(encoding="utf-8")
+    table = [line.split("|")[1].strip() for line in docs.splitlines() if line.startswith("| ")]
+    assert set(table[1:]) == {kind.label for kind in retention_kinds()}
