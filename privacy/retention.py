@@ -65,10 +65,14 @@ __all__ = [
     "Period",
     "RetentionKind",
     "RetentionScope",
+    "SchemePeriod",
     "SchemeRetention",
+    "Scrub",
     "months_before",
     "register_retention_kind",
     "retention_kinds",
+    "retention_scope",
+    "scheme_periods_for_user",
     "scheme_retention",
     "scheme_retention_default_months",
 ]
@@ -394,8 +398,9 @@ def _deleting(
 AFTER_CLOSING = "after the scheme closes"
 PAIR_ONLY = (
     "The pair only, and a reflection its author only until they share it. Coordinators "
-    "read a concern raised with them, their own notes on a pair at risk, and the title "
-    "and progress ratings of a goal the pair chooses to share."
+    "read a concern raised with them, the reasons given for declining or ending a match, "
+    "their own notes and reasons, and the title and progress ratings of a goal the pair "
+    "chooses to share."
 )
 
 _KINDS: dict[str, RetentionKind] = {}
@@ -457,7 +462,10 @@ for _kind in (
             "and the reasons given for declining, ending or overriding a match."
         ),
         period=Period(unit="months", start=AFTER_CLOSING),
-        reason="It is the pair's own record of their mentoring, kept while the scheme runs.",
+        reason=(
+            "It is the pair's own record of their mentoring, and what the coordinators need "
+            "to support them."
+        ),
         end_action=ANONYMISE,
         readers=PAIR_ONLY,
         kept=(
