@@ -13,6 +13,12 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         # The outbox (on the ground floor) finds the large exports' work by this name.
         from dashboard.reports.jobs import EXPORT_TASK, export_job_run
+        from dashboard.retention import EXPORT_FILES, EXPORT_RECORDS
         from mentoring.outbox import register_handler
+        from privacy.retention import register_retention_kind
 
         register_handler(EXPORT_TASK, export_job_run)
+        # The retention schedule (privacy, a floor below) covers the exports through
+        # its registry: the files, and the record of who exported what.
+        register_retention_kind(EXPORT_FILES)
+        register_retention_kind(EXPORT_RECORDS)

@@ -15,6 +15,7 @@ from matching.selectors import (
     shortlist_applications_for_user,
 )
 from mentoring.permissions import can_view_reports, first_or_404, report_viewer_required
+from privacy.retention import NOTICE_DAYS, scheme_retention
 from schemes import selectors
 from schemes.models import Application, Role
 from schemes.permissions import SchemeAccess, can_create_schemes, scheme_view
@@ -79,6 +80,13 @@ def scheme_hub(request: HttpRequest, access: SchemeAccess) -> HttpResponse:
             # Pairs with a flag no coordinator has handled, in a fixed number of queries;
             # a scheme with no open pair has none, and the scan is not run for it.
             at_risk=at_risk_count(scheme, reader=request.user) if open_pairs else 0,
+            retention_notice_days=NOTICE_DAYS,
+            # A closed scheme's dates in the retention schedule (two queries).
+            retention=(
+                next(iter(scheme_retention(scheme_ids=[scheme.pk])), None)
+                if scheme.status == scheme.Status.CLOSED
+                else None
+            ),
             open_link_url=(
                 request.build_absolute_uri(
                     reverse("schemes:open_apply", kwargs={"token": scheme.open_link_token})

@@ -56,4 +56,11 @@ BEAT_SCHEDULE = {
         "task": "privacy.tasks.delete_expired_data_exports",
         "schedule": crontab(minute=40),
     },
+    # The retention schedule (privacy.retention): what is past its time is deleted or
+    # anonymised, and coordinators are told a fortnight before a closed scheme's
+    # personal data goes. At a quiet hour, before the nightly session clean-up.
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }

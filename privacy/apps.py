@@ -12,8 +12,14 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The outbox (on the ground floor) finds the copies' work by this name.
+        # The outbox (on the ground floor) finds the copies' work and the retention
+        # notice's e-mail by these names.
         from mentoring.outbox import register_handler
+        from privacy.services.retention import (
+            RETENTION_NOTICE_EMAIL,
+            retention_notice_email_send,
+        )
         from privacy.services.yourdata import DATA_EXPORT_TASK, data_export_run
 
         register_handler(DATA_EXPORT_TASK, data_export_run)
+        register_handler(RETENTION_NOTICE_EMAIL, retention_notice_email_send)

@@ -1,7 +1,8 @@
-"""Background jobs of the privacy app. Tasks take ids and call services; a copy of a
+"""Background jobs of the privacy app. Tasks take ids and call one service; a copy of a
 person's data is written through the outbox (``privacy.services.yourdata``)."""
 
 from celery import shared_task
+from django.utils import timezone
 
 
 @shared_task
@@ -12,3 +13,12 @@ def delete_expired_data_exports() -> int:
     from privacy.services.yourdata import data_exports_expire
 
     return data_exports_expire()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Apply the retention schedule and send the notices due (daily, from beat);
+    returns how much of each kind was removed."""
+    from privacy.services.retention import retention_apply
+
+    return retention_apply(now=timezone.now()).removed

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from privacy.views import audit, yourdata
+from privacy.views import audit, privacy, yourdata
 
 app_name = "privacy"
 
 urlpatterns: list = [
+    # What the site stores, why, who reads it and for how long: open to everyone.
+    path("privacy/", privacy.privacy_page, name="privacy"),
     # Your data: a person's copies of everything the product holds about them.
     path("account/data/", yourdata.data, name="data"),
     path("account/data/<uuid:uid>/download/", yourdata.data_download, name="data_download"),

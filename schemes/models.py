@@ -119,6 +119,9 @@ class Scheme(TimeStampedModel):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
+    # When the scheme last became closed (None while it is not closed): the retention
+    # period counts from here (privacy.retention). Set by ``scheme_update``.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     development_areas = models.JSONField(default=_default_development_areas)
     locations = models.JSONField(default=list, blank=True)
     departments = models.JSONField(default=list, blank=True)

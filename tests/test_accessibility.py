@@ -291,6 +291,12 @@ PAGES = [
     # --- the audit trail (issue 18) ---
     ("site_admin", "privacy:audit", {}, 200),
     ("coordinator", "privacy:audit", {}, 403),
+    # --- retention and the privacy page (issue 18)
+    ("anonymous", "privacy:privacy", {}, 200),
+    ("mentee", "privacy:privacy", {}, 200),
+    ("coordinator", "privacy:privacy", {}, 200),
+    ("hr_viewer", "privacy:privacy", {}, 200),
+    ("site_admin", "privacy:privacy", {}, 200),
 ]
 
 

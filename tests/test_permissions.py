@@ -830,6 +830,9 @@ MATRIX = [
     # reports refuse people who are not report viewers.
     ("privacy:audit", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
     ("privacy:audit_export", {}, {"anonymous": LOGIN, "site_admin": 200, "*": 403}),
+    # --- retention and the privacy page (issue 18)
+    # What the site stores, why, who reads it and for how long: open to everyone.
+    ("privacy:privacy", {}, {"*": 200}),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

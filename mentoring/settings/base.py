@@ -232,6 +232,12 @@ PRIVACY_EXPORTS_DIR = env.path(
 )
 DATA_EXPORT_HOURS = env.int("DATA_EXPORT_HOURS", default=72)
 
+# The retention schedule (privacy.retention): how long the log of e-mails and background
+# work sent or given up is kept (days), and the audit trail and the record of exports
+# (months). Each scheme's own personal data is kept for the scheme's own period.
+RETENTION_EMAIL_LOG_DAYS = env.int("RETENTION_EMAIL_LOG_DAYS", default=90)
+RETENTION_AUDIT_MONTHS = env.int("RETENTION_AUDIT_MONTHS", default=24)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -165,7 +165,8 @@ class SchemeForm(CleanTextMixin, FieldsetsMixin, forms.ModelForm):
             ),
             "retention_months": (
                 "Applicants agree that their personal data is kept no longer than this many "
-                "months after the scheme closes. Removing it then is done by hand for now."
+                "months after the scheme closes. A nightly job then removes it; the "
+                "coordinators are told by e-mail 14 days before."
             ),
             "matching_mode": (
                 "With a shortlist, each mentee sees their five best mentors, with the reasons, "

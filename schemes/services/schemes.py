@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from mentoring.audit import audit_record
@@ -42,6 +43,7 @@ def scheme_create(*, name: str, coordinator, description: str = "", slug: str = 
         raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
     _refuse_taken_name(name)
     scheme = Scheme(name=name, description=description, slug=slug or _unique_slug(name), **settings)
+    _note_closing(scheme, was_closed=False)
     if scheme.rhythm != "fixed":
         scheme.session_count = None
     # A computed address was free a moment ago; one taken since is the race below.
@@ -66,8 +68,10 @@ def scheme_update(*, scheme: Scheme, **settings) -> Scheme:
         raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
     if "name" in settings:
         _refuse_taken_name(settings["name"], scheme=scheme)
+    was_closed = scheme.status == Scheme.Status.CLOSED
     for field, value in settings.items():
         setattr(scheme, field, value)
+    _note_closing(scheme, was_closed=was_closed)
     if scheme.rhythm != "fixed":
         scheme.session_count = None
     scheme.full_clean()
@@ -146,6 +150,20 @@ def _refuse_taken_name(name: str, *, scheme: Scheme | None = None) -> None:
         others = others.exclude(pk=scheme.pk)
     if others.exists():
         raise ValidationError({"name": NAME_TAKEN})
+
+
+def _note_closing(scheme: Scheme, *, was_closed: bool) -> None:
+    """Record when the scheme became closed: its personal data is kept for
+    ``retention_months`` from then (``privacy.retention``). Reopening forgets the date,
+    and closing again starts the period afresh."""
+    if scheme.status != Scheme.Status.CLOSED:
+        scheme.closed_at = None
+    elif not was_closed:
+        scheme.closed_at = timezone.now()
+    elif scheme.closed_at is None:
+        # Closed some other way (the admin): the retention schedule has counted from
+        # its last change, which this save is about to move.
+        scheme.closed_at = scheme.updated_at
 
 
 def _unique_slug(name: str) -> str:

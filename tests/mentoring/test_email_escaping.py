@@ -15,6 +15,7 @@ from matching.models import Mentorship
 from matching.services.mentorship_emails import mentorship_email_send
 from mentoring.models import User
 from mentoring.services import user_welcome_email_send
+from privacy.services.retention import retention_notice_email_send
 from schemes.models import Application, Scheme
 from schemes.services.applications import application_email_send
 from schemes.services.invitations import invitation_email_send
@@ -142,6 +143,16 @@ def send_each(mentorship, invitation) -> dict[str, list]:
     collect(
         "session_cancelled", lambda: session_email_send(session_id=session.pk, event="cancelled")
     )
+    # The retention notice: the scheme closed, the pair's words still held.
+    status = mentorship.scheme.status
+    Scheme.objects.filter(pk=mentorship.scheme_id).update(status=Scheme.Status.CLOSED)
+    collect(
+        "retention_notice",
+        lambda: retention_notice_email_send(
+            scheme_id=mentorship.scheme_id, removal_on="2027-03-10"
+        ),
+    )
+    Scheme.objects.filter(pk=mentorship.scheme_id).update(status=status)
     for kind, messages in reminder_messages(mentorship, session, invitation).items():
         sent[f"reminder_{kind}"] = messages
     return sent
