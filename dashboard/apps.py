@@ -12,7 +12,11 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox (on the ground floor) finds the large exports' work by this name.
-        from dashboard.reports.jobs import EXPORT_TASK, export_job_run
+        from dashboard.reports.jobs import EXPORT_TASK, export_job_run, export_jobs_erase
         from mentoring.outbox import register_handler
+        from privacy.erasure import register_erasure_hook
 
         register_handler(EXPORT_TASK, export_job_run)
+        # Erasing an account erases the exports it asked for (privacy cannot import the
+        # roof, so the roof adds its part).
+        register_erasure_hook(export_jobs_erase)

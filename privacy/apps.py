@@ -10,3 +10,11 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Privacy"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The outbox (on the ground floor) finds the erasure's e-mail to the other
+        # person of a pair by this name.
+        from mentoring.outbox import register_handler
+        from privacy.erasure import ERASURE_EMAIL, erasure_pair_email_send
+
+        register_handler(ERASURE_EMAIL, erasure_pair_email_send)
