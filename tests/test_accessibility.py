@@ -285,6 +285,12 @@ PAGES = [
     ("hr_viewer", "dashboard:export_job", {"uid": "@hr_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_job", {"uid": "@expired_export_job.uid"}, 200),
     ("hr_viewer", "dashboard:export_download", {"uid": "@expired_export_job.uid"}, 410),
+    # --- erasure (issue 18) ---
+    ("mentee", "privacy:erasure", {}, 200),
+    ("coordinator", "privacy:erasure", {}, 200),
+    ("anonymous", "privacy:erasure_done", {}, 200),
+    ("coordinator", "privacy:erasure_requests", {"slug": "council"}, 200),
+    ("site_admin", "privacy:erasure_requests_all", {}, 200),
 ]
 
 
