@@ -54,7 +54,7 @@ from matching.models import Mentorship, Proposal
 from matching.services.mentorships import mentorship_end
 from mentoring.audit import AuditEntry, audit_record
 from mentoring.emails import send_email
-from mentoring.models import OutboxMessage, User
+from mentoring.models import ERASED_EMAIL_DOMAIN, OutboxMessage, User
 from mentoring.outbox import outbox_add
 from mentoring.services import ACCOUNT_EMAIL
 from privacy.models import DataExport, ErasureRequest
@@ -87,7 +87,7 @@ __all__ = [
 
 # The domain of the remainder's placeholder address: ".invalid" is reserved (RFC 2606),
 # so it is never anyone's address and no mail can be delivered to it.
-ERASED_DOMAIN = "erased.invalid"
+ERASED_DOMAIN = ERASED_EMAIL_DOMAIN
 # What stands in a required text field whose words were erased.
 ERASED = "(erased)"
 # The reason of a mentorship the erasure ended, and of one its person had ended before.
@@ -114,7 +114,7 @@ def erased_address() -> str:
 
 
 def is_erased(user: Any) -> bool:
-    return bool(getattr(user, "email", "")) and user.email.lower().endswith("@" + ERASED_DOMAIN)
+    return bool(getattr(user, "is_erased", False))
 
 
 @dataclass(frozen=True)

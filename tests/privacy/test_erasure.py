@@ -673,6 +673,7 @@ def test_the_account_is_an_anonymous_remainder_that_cannot_sign_in(
     _erase(person, django_capture_on_commit_callbacks)
     remainder = User.objects.get(pk=person.pk)
     assert remainder.name == "" and is_erased(remainder)
+    assert remainder.display_name == "Erased account"  # how every page shows it
     assert not remainder.is_active and not remainder.has_usable_password()
     assert not EmailAddress.objects.filter(user=remainder).exists()
     assert not Authenticator.objects.filter(user=remainder).exists()
@@ -752,6 +753,16 @@ def test_an_active_mentorship_ends_and_the_other_person_is_told_without_her_name
     # The mentor has a place again.
     mentor_application = Application.objects.get(pk=active_mentorship.mentor_application_id)
     assert mentor_application.status == Application.Status.APPROVED
+
+
+def test_the_other_person_sees_an_erased_account_on_their_pair_page(
+    client, active_mentorship, person, mentor
+):
+    account_erase(user=person)
+    client.force_login(mentor)
+    page = client.get(reverse("agreements:pair", kwargs={"pk": active_mentorship.pk})).text
+    assert "Erased account" in page
+    assert ERASED_DOMAIN not in page
 
 
 def test_a_match_waiting_for_replies_closes_and_the_other_person_is_told(
