@@ -843,6 +843,32 @@ def test_the_page_warns_of_the_mentorship_it_ends_naming_the_pair(
     assert "Your password" in text
 
 
+def test_the_page_costs_the_same_whatever_it_warns_of(client, scheme, person):
+    """Each match waiting for the person's reply is named on the page, in a fixed
+    number of queries."""
+    client.force_login(person)
+    url = reverse("privacy:erasure")
+    offer = ApplicationFactory(scheme=scheme, user=person, role=Role.MENTOR, status="matched")
+
+    def queries_with(open_pairs: int) -> int:
+        for _ in range(open_pairs):
+            other = ApplicationFactory(scheme=scheme, role=Role.MENTEE, status="matched")
+            Mentorship.objects.create(
+                scheme=scheme,
+                mentee=other.user,
+                mentor=person,
+                mentee_application=other,
+                mentor_application=offer,
+                respond_by=timezone.now() + timedelta(days=3),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.text.count("erasing ends it") == Mentorship.objects.count()
+        return len(queries)
+
+    assert queries_with(1) == queries_with(3)
+
+
 def test_a_wrong_password_erases_nothing_and_says_so_beside_the_field(
     client, active_mentorship, person
 ):
