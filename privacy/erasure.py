@@ -191,11 +191,16 @@ def account_erase(*, user: User) -> ErasureRequest:
 
 def _addresses(user: User) -> set[str]:
     """Every address the person is known by: their account's, each one allauth holds
-    for them, and those they were invited at and accepted."""
+    for them (and their identity provider gave), and those they were invited at and
+    accepted."""
     found = [user.email]
     found += EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     found += Invitation.objects.filter(accepted_by=user).values_list("email", flat=True)
-    return {address.lower() for address in found if address}
+    for data in SocialAccount.objects.filter(user=user).values_list("extra_data", flat=True):
+        given = data.get("email") if isinstance(data, dict) else None
+        if isinstance(given, str) and "@" in given:
+            found.append(given)
+    return {address.strip().lower() for address in found if address and address.strip()}
 
 
 def _roles(
