@@ -12,9 +12,10 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox (on the ground floor) finds the large exports' work by this name.
-        from dashboard.reports.jobs import EXPORT_TASK, export_job_run
+        from dashboard.reports.jobs import EXPORT_TASK, export_job_run, export_jobs_erase
         from dashboard.retention import EXPORT_FILES, EXPORT_RECORDS
         from mentoring.outbox import register_handler
+        from privacy.erasure import register_erasure_hook
         from privacy.retention import register_retention_kind
 
         register_handler(EXPORT_TASK, export_job_run)
@@ -22,3 +23,6 @@ class DashboardConfig(AppConfig):
         # its registry: the files, and the record of who exported what.
         register_retention_kind(EXPORT_FILES)
         register_retention_kind(EXPORT_RECORDS)
+        # Erasing an account erases the exports it asked for (privacy cannot import the
+        # roof, so the roof adds its part).
+        register_erasure_hook(export_jobs_erase)

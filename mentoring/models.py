@@ -45,6 +45,11 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
+# The domain of the placeholder address an erased account keeps (``privacy.erasure``):
+# ".invalid" is reserved (RFC 2606), so it is nobody's address and takes no mail.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
 class User(AbstractUser):
     """A person. Scheme-scoped roles live in ``schemes.Membership``; the one role that
     is site-wide is the report viewer (HR), who sees figures across every scheme."""
@@ -84,14 +89,21 @@ class User(AbstractUser):
         return self.display_name
 
     @property
+    def is_erased(self) -> bool:
+        """The anonymous remainder of an account its person erased."""
+        return self.email.lower().endswith("@" + ERASED_EMAIL_DOMAIN)
+
+    @property
     def display_name(self) -> str:
+        if self.is_erased:
+            return "Erased account"
         return self.name or self.email
 
     def get_full_name(self) -> str:
         return self.name
 
     def get_short_name(self) -> str:
-        return self.name.split(" ")[0] if self.name else self.email
+        return self.name.split(" ")[0] if self.name else self.display_name
 
 
 class OutboxMessage(TimeStampedModel):

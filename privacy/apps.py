@@ -12,9 +12,11 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The outbox (on the ground floor) finds the copies' work and the retention
-        # notice's e-mail by these names.
+        # The outbox (on the ground floor) finds the copies' work, the retention
+        # notice's e-mail and the erasure's e-mail to the other person of a pair by
+        # these names.
         from mentoring.outbox import register_handler
+        from privacy.erasure import ERASURE_EMAIL, erasure_pair_email_send
         from privacy.services.retention import (
             RETENTION_NOTICE_EMAIL,
             retention_notice_email_send,
@@ -23,3 +25,4 @@ class PrivacyConfig(AppConfig):
 
         register_handler(DATA_EXPORT_TASK, data_export_run)
         register_handler(RETENTION_NOTICE_EMAIL, retention_notice_email_send)
+        register_handler(ERASURE_EMAIL, erasure_pair_email_send)

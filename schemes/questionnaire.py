@@ -103,6 +103,11 @@ STEPS = (
 
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
+# The answers an application holds: every field of the questionnaire but the person's
+# name, which is their account's (their answers to the scheme's own questions are in
+# ``Application.answers``).
+ANSWER_FIELDS = tuple(field for step in STEPS for field in step.fields if field != "name")
+
 REQUIRED = {
     "": (
         "name",
@@ -251,8 +256,9 @@ def consent_text(scheme: Scheme) -> str:
         "department and why we were matched; a mentee's answers to the goal-setting "
         "questions reach their mentor only if the mentee chooses to share them. The "
         f"coordinators keep my answers for no longer than {scheme.retention_months} months "
-        "after the scheme closes. I can withdraw my application at any time, and ask the "
-        "coordinators for a copy of my data or for it to be erased."
+        "after the scheme closes. I can withdraw my application at any time, which removes "
+        "my answers. From my account page I can download a copy of my data and erase my "
+        "account."
     )
 
 

@@ -297,6 +297,12 @@ PAGES = [
     ("coordinator", "privacy:privacy", {}, 200),
     ("hr_viewer", "privacy:privacy", {}, 200),
     ("site_admin", "privacy:privacy", {}, 200),
+    # --- erasure (issue 18) ---
+    ("mentee", "privacy:erasure", {}, 200),
+    ("coordinator", "privacy:erasure", {}, 200),
+    ("anonymous", "privacy:erasure_done", {}, 200),
+    ("coordinator", "privacy:erasure_requests", {"slug": "council"}, 200),
+    ("site_admin", "privacy:erasure_requests_all", {}, 200),
 ]
 
 

@@ -833,6 +833,29 @@ MATRIX = [
     # --- retention and the privacy page (issue 18)
     # What the site stores, why, who reads it and for how long: open to everyone.
     ("privacy:privacy", {}, {"*": 200}),
+    # --- erasure (issue 18) ---
+    # Everyone signed in may erase their own account; the page after it is open to all
+    # (the person is signed out by then).
+    ("privacy:erasure", {}, {"anonymous": LOGIN, "*": 200}),
+    ("privacy:erasure_done", {}, {"*": 200}),
+    # The erasures of a scheme's people: its coordinators only.
+    (
+        "privacy:erasure_requests",
+        {"slug": "council"},
+        {"anonymous": LOGIN, "coordinator": 200, "*": 404},
+    ),
+    (
+        "privacy:erasure_requests",
+        {"slug": "another"},
+        {"anonymous": LOGIN, "other_coordinator": 200, "*": 404},
+    ),
+    ("privacy:erasure_requests", {"slug": "no-such-scheme"}, {"anonymous": LOGIN, "*": 404}),
+    # Every erasure: the site's administrators only.
+    (
+        "privacy:erasure_requests_all",
+        {},
+        {"anonymous": LOGIN, "site_admin": 200, "*": 403},
+    ),
 ]
 
 # URL names owned by the project (not allauth's or the admin's) that must have rows.

@@ -34,6 +34,7 @@ __all__ = [
     "export_file_path",
     "export_job_run",
     "export_job_start",
+    "export_jobs_erase",
     "export_jobs_expire",
     "export_log",
     "scope_from_filters",
@@ -225,3 +226,31 @@ def export_jobs_expire(*, now: datetime | None = None) -> int:
             status=ExportJob.Status.EXPIRED
         )
     return expired
+
+
+def export_jobs_erase(user: Any) -> int:
+    """The roof's part of erasing ``user``'s account (an erasure hook, registered in
+    ``DashboardConfig.ready``, called inside the erasure's transaction): delete their
+    large exports, with their files once the erasure is saved, and the outbox's work
+    for them. A job a worker is writing now is left to finish and to expire as any
+    other (the account can no longer sign in to download it); deleting its row would
+    leave its file behind. The export log stays: it holds who (the account, now
+    anonymous), which report, which filters and how many rows, never a name. Returns
+    how many jobs were deleted."""
+    jobs = ExportJob.objects.filter(user=user).exclude(status=ExportJob.Status.RUNNING)
+    found = list(jobs.values_list("pk", "file_name"))
+    if not found:
+        return 0
+    ids = [pk for pk, _ in found]
+    files = [Path(settings.EXPORTS_DIR) / name for _, name in found if name]
+    OutboxMessage.objects.filter(
+        handler=EXPORT_TASK, subject_type="export_job", subject_id__in=ids
+    ).delete()
+    ExportJob.objects.filter(pk__in=ids).delete()
+
+    def delete_files() -> None:
+        for path in files:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(delete_files)
+    return len(ids)

@@ -199,10 +199,14 @@ def mentorships_expire(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorship:
+def mentorship_end(
+    *, mentorship: Mentorship, ended_by, reason: str, notify: bool = True
+) -> Mentorship:
     """End a proposed or active mentorship early ("no-fault ending"), by its mentee,
     its mentor or a coordinator of its scheme, with a reason. The mentee can be matched
-    again (never with the same mentor); the other person and the coordinators are told.
+    again (never with the same mentor); the other person and the coordinators are told,
+    unless ``notify`` is False: the erasure of an account tells the other person itself,
+    in words that do not name the one who left.
     """
     if mentorship.role_of(ended_by) is None and not _coordinates(ended_by, mentorship.scheme_id):
         raise PermissionDenied("Only the pair and the scheme's coordinators can end it.")
@@ -233,7 +237,8 @@ def mentorship_end(*, mentorship: Mentorship, ended_by, reason: str) -> Mentorsh
             "ended_by_role": mentorship.role_of(ended_by) or Role.COORDINATOR,
         },
     )
-    mentorship_email_enqueue(mentorship=mentorship, event="ended")
+    if notify:
+        mentorship_email_enqueue(mentorship=mentorship, event="ended")
     return mentorship
 
 

@@ -34,8 +34,10 @@ def application_start(
     """Open (or reopen) ``user``'s application to ``scheme`` as ``role``.
 
     A draft already started is returned as it is, so that following a link twice
-    resumes. A withdrawn application is reopened as a draft with its answers. Applying
-    outside the window, or again after submitting, is refused with a clear message.
+    resumes. A withdrawn application is reopened as a draft: withdrawing removed its
+    answers, so the person answers afresh (one withdrawn before that was so keeps the
+    answers it has). Applying outside the window, or again after submitting, is
+    refused with a clear message.
     """
     if role not in PARTICIPANT_ROLES:
         raise ValidationError("People apply as a mentor or a mentee.")
@@ -51,8 +53,8 @@ def application_start(
         raise ValidationError(problem)
     if application is None:
         application = Application(scheme=scheme, user=user, role=role)
-        if role == "mentor":
-            application.capacity = scheme.default_mentor_capacity
+    if role == "mentor" and application.capacity is None:
+        application.capacity = scheme.default_mentor_capacity
     application.status = Application.Status.DRAFT
     application.submitted_at = application.decided_at = application.decided_by = None
     application.decision_reason = ""
@@ -298,8 +300,9 @@ def bulk_skipped_text(skipped: Counter[str]) -> str:
 
 @transaction.atomic
 def application_withdraw(*, application: Application) -> Application:
-    """The person takes their application back; they leave the scheme's pool. Not while
-    a match of theirs waits for replies: they decline it first."""
+    """The person takes their application back; they leave the scheme's pool and its
+    answers are removed (``_answers_remove``), its status, role and dates kept. Not
+    while a match of theirs waits for replies: they decline it first."""
     _lock_editable(application)
     if _has_open_match(application):
         raise ValidationError(
@@ -307,9 +310,48 @@ def application_withdraw(*, application: Application) -> Application:
             "then withdraw."
         )
     application.status = Application.Status.WITHDRAWN
+    _answers_remove(application)
+    application.full_clean()
     application.save()
     membership_remove(scheme=application.scheme, user=application.user, role=application.role)
     return application
+
+
+@transaction.atomic
+def application_erase(*, application: Application) -> Application:
+    """Remove what ``application``'s person wrote in it (its answers, as withdrawing
+    does) and the coordinators' note to them, whatever its status; its status, role,
+    dates and consent stay, for the scheme's figures. A mentor's application is left
+    offering no places, so that it never returns to the matching pool. Part of the
+    erasure of an account (``privacy.erasure``)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _answers_remove(locked)
+    locked.decision_reason = ""
+    locked.full_clean()
+    locked.save()
+    if locked.role == Role.MENTOR:
+        # 0 places (not None, which is the scheme's default): the forms never store it,
+        # and the pool reads it as a mentor who takes no mentee.
+        Application.objects.filter(pk=locked.pk).update(capacity=0)
+        locked.capacity = 0
+    return locked
+
+
+def _answers_remove(application: Application) -> None:
+    """Blank every answer of ``application`` (not saved): each field of the
+    questionnaire and the answers to the scheme's own questions. The department and
+    the grade stay when they are entries of the scheme's own lists: the scheme's
+    figures are filtered by them, and they are the scheme's words, not the person's;
+    one typed freely goes with the rest."""
+    scheme = application.scheme
+    for field in questionnaire.ANSWER_FIELDS:
+        if field == "department" and application.department in (scheme.departments or []):
+            continue
+        if field == "grade" and application.grade in (scheme.grades or []):
+            continue
+        setattr(application, field, questionnaire.model_field(field).get_default())
+    application.answers = {}
+    application.last_step = ""
 
 
 def application_email_send(*, application_id: int, kind: ApplicationEmail) -> bool:

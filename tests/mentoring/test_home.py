@@ -188,7 +188,11 @@ def test_the_consent_promises_only_what_is_true(scheme):
     from schemes.questionnaire import consent_text
 
     text = consent_text(scheme)
-    assert "download" not in text
+    # Both are on the account page once issue 18 lands: the copy of one's data (its own
+    # part) and erasure (privacy:erasure).
+    assert "From my account page I can download a copy of my data and erase my account" in text
+    assert "ask the coordinators" not in text
+    assert reverse("privacy:erasure") == "/account/erase/"
     assert "goal-setting questions reach their mentor only if the mentee chooses" in text
     assert "sees my name, e-mail address, job title and department" in text
 

@@ -108,7 +108,15 @@ def test_cleaning_twice_does_not_wrap_a_field_twice():
 
 def _our_forms() -> list[type]:
     found = set()
-    for package in ("mentoring", "schemes", "matching", "agreements", "sessions", "dashboard"):
+    for package in (
+        "mentoring",
+        "schemes",
+        "matching",
+        "agreements",
+        "sessions",
+        "privacy",
+        "dashboard",
+    ):
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
             if ".migrations" in info.name or ".management" in info.name:

@@ -403,6 +403,63 @@ def test_withdrawing_takes_the_person_out_of_the_scheme(mentee_application, sche
     assert _roles(scheme, mentee) == set()
 
 
+def test_withdrawing_removes_the_answers_and_keeps_status_role_and_dates(scheme, mentee):
+    scheme.departments = ["Housing", "Finance"]
+    scheme.save(update_fields=["departments"])
+    question = CustomQuestionFactory(scheme=scheme)
+    application = ApplicationFactory(
+        scheme=scheme,
+        user=mentee,
+        role=Role.MENTEE,
+        status=Application.Status.APPROVED,
+        department="Housing",
+        phone="01234 567890",
+        professional_body="Withdrawn-marker body",
+        line_manager_email="boss@example.org",
+        avoid_people=["Someone Else"],
+        restrictions="Not on Fridays",
+        current_challenges="Withdrawn-marker challenge",
+        answers={str(question.pk): "Withdrawn-marker answer"},
+    )
+    submitted_at, consented_at = application.submitted_at, application.consented_at
+    application_withdraw(application=application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert application.role == Role.MENTEE
+    assert (application.submitted_at, application.consented_at) == (submitted_at, consented_at)
+    assert application.consent_text  # the record of the consent given stays
+    # The scheme's own entries, which its figures are filtered by, stay.
+    assert application.department == "Housing"
+    assert application.grade in scheme.grades
+    for field in questionnaire.ANSWER_FIELDS:
+        if field not in ("department", "grade"):
+            value = getattr(application, field)
+            assert value in ("", None, []), field
+    assert application.answers == {} and application.last_step == ""
+
+
+def test_withdrawing_removes_a_department_typed_freely(scheme, mentee):
+    application = ApplicationFactory(
+        scheme=scheme, user=mentee, status=Application.Status.SUBMITTED, department="My own words"
+    )
+    assert scheme.departments == []
+    application_withdraw(application=application)
+    application.refresh_from_db()
+    assert application.department == ""
+
+
+def test_a_mentor_applying_again_after_withdrawing_offers_the_default_places(scheme, mentor):
+    application = ApplicationFactory(
+        scheme=scheme, user=mentor, role=Role.MENTOR, status=Application.Status.SUBMITTED
+    )
+    application_withdraw(application=application)
+    assert Application.objects.get(pk=application.pk).capacity is None
+    reopened = application_start(scheme=scheme, user=mentor, role=Role.MENTOR)
+    assert reopened.status == Application.Status.DRAFT
+    assert reopened.capacity == scheme.default_mentor_capacity
+    assert reopened.job_title == ""
+
+
 def test_a_draft_can_be_withdrawn(scheme):
     application = ApplicationFactory(scheme=scheme)
     application_withdraw(application=application)

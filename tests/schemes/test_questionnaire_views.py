@@ -536,6 +536,8 @@ def test_withdrawing_asks_first_then_takes_the_application_back(
     url = reverse("schemes:application_withdraw", kwargs={"pk": mentee_application.pk})
     response = client.get(url)
     assert "you will not be matched" in response.text
+    # Said before the person confirms: withdrawing deletes the answers.
+    assert "your answers are deleted" in response.text
     mentee_application.refresh_from_db()
     assert mentee_application.status == Application.Status.SUBMITTED
 
