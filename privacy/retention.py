@@ -44,7 +44,8 @@ from agreements.models import (
 )
 from matching.models import Mentorship, Proposal
 from mentoring.models import AuditEntry, OutboxMessage
-from privacy.models import RetentionNotice
+from privacy.models import DataExport, RetentionNotice
+from privacy.services.yourdata import data_exports_expire
 from schemes.models import Application, Invitation, Scheme
 from sessions.models import (
     Evaluation,
@@ -427,6 +428,16 @@ _reminders_count, _reminders_apply = _deleting(_reminders)
 _outbox_count, _outbox_apply = _deleting(_outbox)
 _audit_count, _audit_apply = _deleting(_audit)
 
+
+def _copies_due(scope: RetentionScope) -> int:
+    return DataExport.objects.filter(
+        status=DataExport.Status.DONE, expires_at__lte=scope.now
+    ).count()
+
+
+def _copies_apply(scope: RetentionScope) -> int:
+    return data_exports_expire(now=scope.now)
+
 for _kind in (
     RetentionKind(
         key="applications",
@@ -483,9 +494,10 @@ for _kind in (
         reason="To show whether the mentoring worked, for the pair and for the scheme.",
         end_action=ANONYMISE,
         readers=(
-            "The person who answered. Coordinators see which evaluations were given, never "
-            "the ratings or the comments; report viewers (HR) see the ratings only as "
-            "figures and in exports without names, never the comments."
+            "The person who answered. The scheme's coordinators see which evaluations were "
+            "given, and the ratings in their scheme's exports; report viewers (HR) see the "
+            "ratings as figures and in exports under a code that is not the person's name. "
+            "Nobody but the person reads the comments."
         ),
         kept="The ratings, for the scheme's figures and the impact report.",
         count=_evaluations_count,
@@ -543,6 +555,17 @@ for _kind in (
         readers="The site's administrators only.",
         count=_audit_count,
         apply=_audit_apply,
+    ),
+    RetentionKind(
+        key="data_copies",
+        label="Copies of your data",
+        covers="The ZIP file a person asks for, with everything the site holds about them.",
+        period=Period(unit="hours", start="after it is written", setting="DATA_EXPORT_HOURS"),
+        reason="So that the person who asked can download it.",
+        end_action=DELETE,
+        readers="The person it is about, and no one else.",
+        count=_copies_due,
+        apply=_copies_apply,
     ),
 ):
     register_retention_kind(_kind)

@@ -28,9 +28,9 @@ SESSION_DEADLINE_KEY = "staff_session_ends"
 
 # Pages that show no one else's data, open before two-factor is on: allauth's own
 # (sign out, two-factor set-up, e-mail, password), the person's own signed-in sessions
-# (at allauth's address, answered by the ground) and the health check.
+# (at allauth's address, answered by the ground), the privacy page and the health check.
 OPEN_VIEW_MODULES = ("allauth.",)
-OPEN_URL_NAMES = frozenset({"health", "usersessions_list"})
+OPEN_URL_NAMES = frozenset({"health", "usersessions_list", "privacy:privacy"})
 
 MFA_REQUIRED_MESSAGE = (
     "Your account can see other people's data, so it must be protected by a second "
@@ -92,7 +92,7 @@ class StaffAccountMiddleware:
             return None
         match = request.resolver_match
         if view_func.__module__.startswith(OPEN_VIEW_MODULES) or (
-            match is not None and match.url_name in OPEN_URL_NAMES
+            match is not None and match.view_name in OPEN_URL_NAMES
         ):
             return None
         # The authenticator first: most people it applies to have one, and it is one query.

@@ -111,8 +111,8 @@ class Scheme(TimeStampedModel):
         "longest gap between sessions (weeks)",
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="Kept for when pairs log their sessions: a pair with no session for longer "
-        "than this will then be shown as at risk.",
+        help_text="A pair with no session for longer than this is reminded to meet, and "
+        "later shown as at risk (the scheme's reminders say when).",
     )
     retention_months = models.PositiveSmallIntegerField(
         "keep personal data for (months after closing)",

@@ -71,12 +71,16 @@ def test_before_two_factor_the_account_pages_sign_out_and_static_files_stay_open
         "account_email",
         "account_logout",
         "usersessions_list",
+        "privacy:privacy",
     ):
         response = client.get(reverse(name))
         # The set-up page may first ask for the password again (allauth's own page).
         assert response.status_code == 200 or response.url.startswith("/accounts/"), name
     assert client.get("/static/css/site.css").status_code == 200
     assert client.get(reverse("health")).status_code == 200
+    # A page of someone else's data is not: the set-up comes first.
+    response = client.get(reverse("privacy:erasure_requests", kwargs={"slug": "council"}))
+    assert response.url == reverse("mfa_activate_totp")
 
 
 @override_settings(REQUIRE_STAFF_MFA=True)
