@@ -362,6 +362,21 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _children_cpu(parent: int) -> float:
+    """CPU seconds (user and system) used so far by the processes whose parent is
+    ``parent``: gunicorn's web processes. Linux only (0 elsewhere)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        # After the name: state, ppid, ... utime and stime are the 12th and 13th.
+        if int(fields[1]) == parent:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_until_serving(port: int, web: subprocess.Popen, log: Path) -> None:
     """Until /health/ answers 200 (the database, and the broker when there is one)."""
     deadline = time.monotonic() + 60
@@ -581,11 +596,18 @@ def run() -> None:
                 + (", Redis and a Celery worker" if redis else ", tasks run in the web processes")
                 + f"; {os.cpu_count()} cores."
             )
+            busy_before, web_before = os.getloadavg()[0], _children_cpu(processes[0].pid)
             timings, seconds, cpu = _load(port, people)
+            web_cpu = _children_cpu(processes[0].pid) - web_before
             _report(timings, seconds)
+            requests = sum(len(times) for times in timings.requests.values()) or 1
             print(
-                f"Ran {seconds:.0f} s; the simulated people's threads used {cpu:.1f} CPU "
-                f"seconds of the machine's {seconds * (os.cpu_count() or 1):.0f}."
+                f"Ran {seconds:.0f} s. CPU seconds used of the machine's "
+                f"{seconds * (os.cpu_count() or 1):.0f}: gunicorn's processes {web_cpu:.0f} "
+                f"({web_cpu * 1000 / requests:.0f} ms a request, PostgreSQL's share not "
+                f"included), the simulated people's threads {cpu:.1f}. The machine's load "
+                f"average (other work included) was {busy_before:.1f} before and "
+                f"{os.getloadavg()[0]:.1f} at the end."
             )
             _written(before, worker=redis)
         finally:
