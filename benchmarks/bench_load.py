@@ -4,8 +4,8 @@ gunicorn (``BENCH_LOAD_WORKERS`` processes, 3 by default, as docker-compose.yml 
 serves the benchmark's test database on PostgreSQL, on a free port of 127.0.0.1 only;
 with ``REDIS_URL`` set, a Celery worker sends the e-mails the load causes (consoled,
 never mailed), on a queue of its own (``benchmarks/load_settings.py``). The database
-holds a scheme of a council's size (about 280 applications, 70 pairs with a year's
-history of sessions, actions, pulses and evaluations), and ``BENCH_LOAD_USERS`` people
+holds a scheme of a council's size (for 50 people, 268 applications and 67 pairs with
+a year's history of sessions, actions, pulses and evaluations), and ``BENCH_LOAD_USERS`` people
 (50 by default): a tenth of them the scheme's coordinators, the others mentees and
 mentors of its active pairs, each signed in with a session of their own.
 
