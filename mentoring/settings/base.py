@@ -111,6 +111,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A connection kept between requests (DJANGO_CONN_MAX_AGE) is checked before a request
+# uses it, so after the database restarts each process opens a new one rather than
+# failing its next request (docs/operations.md, "When the database restarts").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
