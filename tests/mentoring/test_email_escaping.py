@@ -15,6 +15,7 @@ from matching.models import Mentorship
 from matching.services.mentorship_emails import mentorship_email_send
 from mentoring.models import User
 from mentoring.services import user_welcome_email_send
+from privacy.erasure import erasure_pair_email_send
 from privacy.services.retention import retention_notice_email_send
 from schemes.models import Application, Scheme
 from schemes.services.applications import application_email_send
@@ -153,6 +154,13 @@ def send_each(mentorship, invitation) -> dict[str, list]:
         ),
     )
     Scheme.objects.filter(pk=mentorship.scheme_id).update(status=status)
+    # The other person of a pair whose member erased their account.
+    collect(
+        "erasure_pair_ended",
+        lambda: erasure_pair_email_send(
+            mentorship_id=mentorship.pk, recipient_id=mentorship.mentor_id
+        ),
+    )
     for kind, messages in reminder_messages(mentorship, session, invitation).items():
         sent[f"reminder_{kind}"] = messages
     return sent
