@@ -438,6 +438,7 @@ def _copies_due(scope: RetentionScope) -> int:
 def _copies_apply(scope: RetentionScope) -> int:
     return data_exports_expire(now=scope.now)
 
+
 for _kind in (
     RetentionKind(
         key="applications",

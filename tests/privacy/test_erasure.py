@@ -165,6 +165,8 @@ def world(
     wrote about her pair, around a completed mentorship (so that no figure moves when
     she goes); returns the things the tests look at."""
     settings.EXPORTS_DIR = tmp_path
+    settings.PRIVACY_EXPORTS_DIR = tmp_path / "your-data"
+    settings.PRIVACY_EXPORTS_DIR.mkdir()
     now = timezone.now()
     mentorship = active_mentorship
     mentor.name = "Other Member"
@@ -539,7 +541,7 @@ def world(
 
     # Her copies and exports, with their files; a coordinator's upload holding her address.
     data_export = DataExport.objects.create(user=person, status="done", file_name="mkr-data.zip")
-    (tmp_path / "mkr-data.zip").write_bytes(b"MKR-copy")
+    (tmp_path / "your-data" / "mkr-data.zip").write_bytes(b"MKR-copy")
     job = ExportJob.objects.create(
         user=person, report="participants", format="csv", status="done", file_name="mkr-job.csv"
     )
@@ -564,7 +566,7 @@ def world(
         "other_application": other_application,
         "pending": pending,
         "accepted": accepted,
-        "files": [tmp_path / "mkr-data.zip", tmp_path / "mkr-job.csv"],
+        "files": [tmp_path / "your-data" / "mkr-data.zip", tmp_path / "mkr-job.csv"],
         "data_export": data_export,
         "job": job,
     }

@@ -47,8 +47,16 @@ def test_a_kind_added_to_the_schedule_appears_on_the_page(client, monkeypatch):
 
 def test_the_page_promises_nothing_the_product_does_not_do(client):
     text = visible_text(client.get(URL)).lower()
-    for absent in ("download a copy", "erase your", "erasure", "by hand"):
-        assert absent not in text
+    assert "by hand" not in text
+    # The rights it names lead to the pages that give them.
+    html = client.get(URL).content.decode()
+    for name, words in (
+        ("privacy:data", "download a copy of everything"),
+        ("privacy:erasure", "erase your account"),
+        ("usersessions_list", "sign out of the other browsers"),
+    ):
+        assert words in text
+        assert f'href="{reverse(name)}"' in html
 
 
 def test_a_person_sees_their_own_schemes_periods(client, mentee, scheme, other_scheme):
