@@ -214,6 +214,10 @@ class AuditEntry(models.Model):
         ordering = ("-created_at", "-pk")
         verbose_name = "audit entry"
         verbose_name_plural = "audit trail"
+        indexes = [
+            # An entry found again by its object: a download's rows added once counted.
+            models.Index(fields=["subject_type", "subject_id"], name="audit_subject"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
