@@ -31,10 +31,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -56,7 +56,14 @@ from mentoring.models import ERASED_EMAIL_DOMAIN, OutboxMessage, User
 from mentoring.outbox import outbox_add
 from mentoring.services import ACCOUNT_EMAIL
 from privacy.models import DataExport, ErasureRequest
-from privacy.redaction import Redactor, addresses_redact_everywhere, rows_redact
+from privacy.redaction import (
+    MARK,
+    Redactor,
+    addresses_redact_everywhere,
+    breakdown_reasons_removed,
+    rows_redact,
+    sentences_removed,
+)
 from privacy.services.yourdata import data_export_path
 from schemes.models import Application, ImportUpload, Invitation, Membership, Role
 from schemes.services.applications import application_erase, application_withdraw
@@ -116,6 +123,10 @@ def is_erased(user: Any) -> bool:
     return bool(getattr(user, "is_erased", False))
 
 
+class AccountClosed(Exception):
+    """The account is erased (or closed) already: the same form sent twice at once."""
+
+
 @dataclass(frozen=True)
 class _Pair:
     mentorship_id: int
@@ -127,10 +138,11 @@ class _Pair:
 def account_erase(*, user: User) -> ErasureRequest:
     """Erase ``user``'s account now (see the module's description), and record it: an
     ``ErasureRequest`` naming only the schemes and roles they had and the mentorships
-    it ended, and two entries of the audit trail. Everything happens or nothing does."""
+    it ended, and its entries in the audit trail (the request, the erasure, and each
+    open mentorship it ended). Everything happens or nothing does."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_erased(user) or not user.is_active:
-        raise ValidationError("This account is closed already.")
+        raise AccountClosed("This account is closed already.")
     now = timezone.now()
     request = ErasureRequest.objects.create(user=user, requested_at=now)
     audit_record(AuditEntry.Action.ERASURE_REQUESTED, actor=user, subject=request)
@@ -157,7 +169,9 @@ def account_erase(*, user: User) -> ErasureRequest:
         hook(user)
 
     _account_anonymise(user)
-    addresses_redact_everywhere(addresses, skip=[Session])
+    # Accounts and their addresses are not rewritten there: the person's own are done
+    # above, and no other account's may be touched.
+    addresses_redact_everywhere(addresses, skip=[Session, User, EmailAddress])
     rows_redact(LogEntry.objects.filter(logged), everywhere)
 
     by_role: Counter[tuple[int, str]] = Counter(
@@ -193,7 +207,9 @@ def _addresses(user: User) -> set[str]:
     for them (and their identity provider gave), and those they were invited at and
     accepted."""
     found = [user.email]
-    found += EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    # Verified only: allauth keeps an address someone typed but never confirmed, which
+    # may be another person's.
+    found += EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
     found += Invitation.objects.filter(accepted_by=user).values_list("email", flat=True)
     for data in SocialAccount.objects.filter(user=user).values_list("extra_data", flat=True):
         given = data.get("email") if isinstance(data, dict) else None
@@ -287,7 +303,12 @@ def _applications_erase(user: User, applications: list[Application], redactor: R
     named = Q()
     for needle in redactor.needles:
         named |= Q(avoid_people__icontains=needle)
-    identities = {*redactor.addresses, " ".join(redactor.name.split()).casefold()} - {""}
+    # A name names the person only if no other account has it: "Bob Jones" in someone's
+    # list may be the other Bob Jones, who must stay avoided.
+    name = " ".join(redactor.name.split())
+    if name and User.objects.filter(name__iexact=name).exclude(pk=user.pk).exists():
+        name = ""
+    identities = {*redactor.addresses, name.casefold()} - {""}
     for pk, avoid in others.filter(named).values_list("pk", "avoid_people"):
         kept = [
             entry
@@ -346,19 +367,19 @@ def _pairs_erase(user: User, pairs: list[_Pair], ended: set[int], redactor: Reda
     Mentorship.objects.filter(pk__in=ids, ended_by=user).exclude(pk__in=ended).update(
         end_reason=REASON_ERASED
     )
-    # Why the pair was matched quotes both people's answers: the reasons go, the
-    # points stay.
+    # Why the pair was matched quotes both people's answers, and a rule overridden
+    # repeats what one asked for: the reasons go, the points and how many rules stay.
     for model, relation in ((Mentorship, Q(pk__in=ids)), (Proposal, _proposals_of(user))):
-        for pk, breakdown in model.objects.filter(relation).values_list("pk", "breakdown"):
-            if isinstance(breakdown, list) and any(
-                isinstance(item, dict) and item.get("reason") for item in breakdown
-            ):
-                model.objects.filter(pk=pk).update(
-                    breakdown=[
-                        {**item, "reason": ""} if isinstance(item, dict) else item
-                        for item in breakdown
-                    ]
+        fields = ["breakdown"] + (["overridden_constraints"] if model is Proposal else [])
+        for row in model.objects.filter(relation).values("pk", *fields):
+            changed = {"breakdown": breakdown_reasons_removed(row["breakdown"])}
+            if model is Proposal:
+                changed["overridden_constraints"] = sentences_removed(
+                    row["overridden_constraints"], MARK
                 )
+            changed = {name: value for name, value in changed.items() if value != row[name]}
+            if changed:
+                model.objects.filter(pk=row["pk"]).update(**changed)
 
     # The other person's and the coordinators' own words stay, without the person.
     for queryset in (
@@ -465,6 +486,8 @@ def _sign_ins_erase(user: User, addresses: set[str]) -> None:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
+    # allauth's record of each signed-in browser: its address and browser.
+    UserSession.objects.filter(user=user).delete()
     finder = Redactor(addresses=addresses)
     stale = []
     for session in Session.objects.all().iterator():

@@ -18,7 +18,15 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet
 
-__all__ = ["MARK", "Redactor", "addresses_redact_everywhere", "rows_redact", "text_fields"]
+__all__ = [
+    "MARK",
+    "Redactor",
+    "addresses_redact_everywhere",
+    "breakdown_reasons_removed",
+    "rows_redact",
+    "sentences_removed",
+    "text_fields",
+]
 
 MARK = "[erased]"
 
@@ -133,3 +141,22 @@ def addresses_redact_everywhere(
             continue
         changed += rows_redact(model._base_manager.all(), redactor)
     return changed
+
+
+def breakdown_reasons_removed(breakdown: Any) -> Any:
+    """A match's explanation (a list of criteria, each with its points and a reason
+    that quotes both people's answers) with the reasons emptied and the points kept."""
+    if not isinstance(breakdown, list):
+        return breakdown
+    return [
+        {**item, "reason": ""} if isinstance(item, dict) and item.get("reason") else item
+        for item in breakdown
+    ]
+
+
+def sentences_removed(sentences: Any, mark: str) -> Any:
+    """A list of sentences (the matching rules a coordinator overrode, which repeat what
+    an applicant asked for) with each replaced by ``mark``: how many stays."""
+    if not isinstance(sentences, list):
+        return sentences
+    return [mark for _ in sentences]

@@ -45,6 +45,7 @@ from agreements.models import (
 from matching.models import Mentorship, Proposal
 from mentoring.models import AuditEntry, OutboxMessage
 from privacy.models import DataExport, RetentionNotice
+from privacy.redaction import breakdown_reasons_removed, sentences_removed
 from privacy.services.yourdata import data_exports_expire
 from schemes.models import Application, Invitation, Scheme
 from sessions.models import (
@@ -219,7 +220,39 @@ class Scrub:
         return self.rows(scheme_ids).update(**self.values()) if scheme_ids else 0
 
 
-def _scrubbing(*scrubs: Scrub) -> tuple[Callable[[RetentionScope], int], ...]:
+@dataclass(frozen=True)
+class Rewrite:
+    """One JSON field rewritten row by row in Python, where SQL cannot reach inside it
+    on every database: ``transform`` gives the value without the personal text (the
+    same value when there is none). Counted and applied like a ``Scrub``."""
+
+    model: type[models.Model]
+    scheme: str
+    field: str
+    transform: Callable[[Any], Any]
+
+    def _changes(self, scheme_ids: Iterable[int]) -> list[tuple[int, Any]]:
+        rows = self.model._default_manager.filter(
+            **{f"{self.scheme}__in": list(scheme_ids)}
+        ).values_list("pk", self.field)
+        changes = []
+        for pk, value in rows.iterator():
+            changed = self.transform(value)
+            if changed != value:
+                changes.append((pk, changed))
+        return changes
+
+    def count(self, scheme_ids: tuple[int, ...]) -> int:
+        return len(self._changes(scheme_ids)) if scheme_ids else 0
+
+    def apply(self, scheme_ids: tuple[int, ...]) -> int:
+        changes = self._changes(scheme_ids) if scheme_ids else []
+        for pk, value in changes:
+            self.model._default_manager.filter(pk=pk).update(**{self.field: value})
+        return len(changes)
+
+
+def _scrubbing(*scrubs: Scrub | Rewrite) -> tuple[Callable[[RetentionScope], int], ...]:
     """The count and apply functions of a kind made of ``scrubs``."""
 
     def count(scope: RetentionScope) -> int:
@@ -309,6 +342,16 @@ PAIR_CONTENT = (
         emptied={"shared_answers": []},
     ),
     Scrub(Proposal, "run__scheme_id", required=("override_reason",)),
+    # Why a pair was matched quotes both people's answers, and a rule overridden repeats
+    # what an applicant asked for: the reasons go, the points and how many rules stay.
+    Rewrite(Mentorship, "scheme_id", "breakdown", breakdown_reasons_removed),
+    Rewrite(Proposal, "run__scheme_id", "breakdown", breakdown_reasons_removed),
+    Rewrite(
+        Proposal,
+        "run__scheme_id",
+        "overridden_constraints",
+        lambda sentences: sentences_removed(sentences, REMOVED),
+    ),
     Scrub(
         AgreementVersion,
         "mentorship__scheme_id",

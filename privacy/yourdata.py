@@ -906,10 +906,14 @@ def person_data(user: User) -> Data:
     """Everything the product holds about ``user``, as the copy gives it: for each
     section of ``SECTIONS``, a list of rows of JSON values. About thirty queries,
     however many rows."""
+    # Confirmed addresses only: allauth keeps an address someone typed but never
+    # confirmed, which may be another person's.
     addresses = {user.email.lower()}
     addresses |= {
         email.lower()
-        for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
     }
     pairs = {
         pair.pk: pair

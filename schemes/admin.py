@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from schemes.models import Application, CustomQuestion, Invitation, Membership, Scheme
-from schemes.services.schemes import role_change_record
+from schemes.services.schemes import role_change_record, scheme_closing_note
 
 
 def _memberships_record(request, saved, before, deleted) -> None:
@@ -43,6 +43,15 @@ class SchemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # Closing or reopening here dates it as the settings page does: the retention
+        # schedule counts each scheme's period from its closing.
+        was_closed = (
+            change and Scheme.objects.filter(pk=obj.pk, status=Scheme.Status.CLOSED).exists()
+        )
+        scheme_closing_note(obj, was_closed=was_closed)
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:

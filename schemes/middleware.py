@@ -25,6 +25,11 @@ from schemes.permissions import sees_others_data
 
 # The time (seconds since the epoch) a staff role's session ends, stored at sign-in.
 SESSION_DEADLINE_KEY = "staff_session_ends"
+# When a session without a deadline was last checked for a staff role gained since
+# sign-in (a coordinator invitation taken up, a scheme created, a role given in the
+# admin), and how often it is checked again.
+ROLE_CHECKED_KEY = "staff_role_checked"
+ROLE_RECHECK_SECONDS = 5 * 60
 
 # Pages that show no one else's data, open before two-factor is on: allauth's own
 # (sign out, two-factor set-up, e-mail, password), the person's own signed-in sessions
@@ -50,10 +55,20 @@ def staff_session_start(sender: Any, request: HttpRequest | None, user: Any, **k
     two-factor step and single sign-on all send): a person who sees others' data gets a
     session that ends ``STAFF_SESSION_AGE`` seconds from now; everyone else keeps
     ``SESSION_COOKIE_AGE``."""
-    if request is None or not hasattr(request, "session") or not sees_others_data(user):
+    if request is None or not hasattr(request, "session"):
         return
-    deadline = int(time.time()) + settings.STAFF_SESSION_AGE
+    request.session[ROLE_CHECKED_KEY] = int(time.time())
+    if sees_others_data(user):
+        _staff_rules_start(request)
+
+
+def _staff_rules_start(request: HttpRequest) -> None:
+    """The staff role's session from now: it ends ``STAFF_SESSION_AGE`` seconds from
+    now, and after ``STAFF_IDLE_MINUTES`` without a request."""
+    now = int(time.time())
+    deadline = now + settings.STAFF_SESSION_AGE
     request.session[SESSION_DEADLINE_KEY] = deadline
+    request.session.setdefault(ACTIVITY_KEY, now)
     request.session.set_expiry(datetime.fromtimestamp(deadline, tz=UTC))
 
 
@@ -74,6 +89,8 @@ class StaffAccountMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             deadline = request.session.get(SESSION_DEADLINE_KEY)
+            if deadline is None:
+                deadline = self._role_gained(request)
             if deadline is not None:
                 now = time.time()
                 if now >= deadline:
@@ -102,6 +119,21 @@ class StaffAccountMiddleware:
             return None
         messages.warning(request, MFA_REQUIRED_MESSAGE)
         return redirect("mfa_activate_totp")
+
+    @staticmethod
+    def _role_gained(request: HttpRequest) -> int | None:
+        """A session without a deadline, checked at most every few minutes: if its
+        person has gained a staff role since signing in, the staff rules start now.
+        Returns the deadline then set, or None."""
+        now = time.time()
+        checked = request.session.get(ROLE_CHECKED_KEY)
+        if checked is not None and now - checked < ROLE_RECHECK_SECONDS:
+            return None
+        request.session[ROLE_CHECKED_KEY] = int(now)
+        if not sees_others_data(request.user):
+            return None
+        _staff_rules_start(request)
+        return request.session[SESSION_DEADLINE_KEY]
 
     @staticmethod
     def _end_session(request: HttpRequest, message: str) -> HttpResponse:

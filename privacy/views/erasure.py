@@ -2,8 +2,6 @@
 coordinators of a scheme and the site's administrators see that accounts were erased,
 never whose."""
 
-from contextlib import suppress
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth import logout
@@ -11,34 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentoring.permissions import View, deny_unless
-from privacy.erasure import account_erase
+from mentoring.permissions import site_admin_required
+from privacy.erasure import AccountClosed, account_erase
 from privacy.forms_erasure import ErasureConfirmForm
 from privacy.models import ErasureRequest
 from privacy.selectors_erasure import erasure_consequences, erasure_rows, erasure_rows_for_scheme
 from schemes.permissions import SchemeAccess, coordinator_view
 
 PER_PAGE = 50
-
-
-def site_admin_required(view: View) -> View:
-    """Only signed-in site administrators (staff, superusers); others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        deny_unless(
-            bool(user.is_staff or user.is_superuser),
-            "Only the site's administrators see every erasure.",
-        )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required
@@ -49,13 +30,20 @@ def erasure(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ErasureConfirmForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        # The same form sent twice at once: the second finds the account erased already.
-        with suppress(ValidationError):
+        try:
             account_erase(user=user)
-        # Signed out as the remainder it now is: the signal carries no name.
-        user.refresh_from_db()
-        logout(request)
-        return redirect("privacy:erasure_done")
+        except AccountClosed:
+            pass  # the same form sent twice at once: the first erased it
+        except ValidationError as error:
+            # Something changed meanwhile (the other person answered the match, a
+            # coordinator decided an application): nothing was erased; say so.
+            for message in error.messages:
+                form.add_error(None, f"Nothing was erased: {message} Please try again.")
+        if not form.errors:
+            # Signed out as the remainder it now is: the signal carries no name.
+            user.refresh_from_db()
+            logout(request)
+            return redirect("privacy:erasure_done")
     return render(
         request,
         "privacy/erasure/confirm.html",

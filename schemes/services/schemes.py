@@ -43,7 +43,7 @@ def scheme_create(*, name: str, coordinator, description: str = "", slug: str = 
         raise TypeError(f"Unknown scheme settings: {', '.join(sorted(unknown))}")
     _refuse_taken_name(name)
     scheme = Scheme(name=name, description=description, slug=slug or _unique_slug(name), **settings)
-    _note_closing(scheme, was_closed=False)
+    scheme_closing_note(scheme, was_closed=False)
     if scheme.rhythm != "fixed":
         scheme.session_count = None
     # A computed address was free a moment ago; one taken since is the race below.
@@ -71,7 +71,7 @@ def scheme_update(*, scheme: Scheme, **settings) -> Scheme:
     was_closed = scheme.status == Scheme.Status.CLOSED
     for field, value in settings.items():
         setattr(scheme, field, value)
-    _note_closing(scheme, was_closed=was_closed)
+    scheme_closing_note(scheme, was_closed=was_closed)
     if scheme.rhythm != "fixed":
         scheme.session_count = None
     scheme.full_clean()
@@ -152,7 +152,7 @@ def _refuse_taken_name(name: str, *, scheme: Scheme | None = None) -> None:
         raise ValidationError({"name": NAME_TAKEN})
 
 
-def _note_closing(scheme: Scheme, *, was_closed: bool) -> None:
+def scheme_closing_note(scheme: Scheme, *, was_closed: bool) -> None:
     """Record when the scheme became closed: its personal data is kept for
     ``retention_months`` from then (``privacy.retention``). Reopening forgets the date,
     and closing again starts the period afresh."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentoring.audit import AuditEntry, audit_detail_add, audit_record
 from mentoring.exports import csv_stream
 from mentoring.forms import add_service_error, message_service_error
 from mentoring.outbox import outbox_problems
@@ -84,9 +85,22 @@ def applications_export(request: HttpRequest, access: SchemeAccess) -> Streaming
     scheme = access.scheme
     _, filters = _filters(scheme, request.GET)
     applications = selectors.scheme_applications(scheme, **filters)
+    # Names and addresses leave the site: the audit trail records who took them, and
+    # how many once the last row has gone.
+    entry = audit_record(
+        AuditEntry.Action.REPORT_EXPORTED,
+        actor=request.user,
+        scheme_id=scheme.pk,
+        detail={
+            "report": "applications",
+            "format": "csv",
+            "filtered": any(bool(v) for v in filters.values()),
+        },
+    )
     return csv_stream(
         filename=f"{scheme.slug}-applications.csv",
         header=EXPORT_COLUMNS,
+        done=lambda rows: audit_detail_add(entry=entry, rows=rows),
         rows=(
             [
                 application.user.name,

@@ -138,7 +138,10 @@ def fill_scheme(scheme: Scheme, marker: str) -> Filled:
         mentor=mentor_app,
         score=20,
         override_reason=f"Override {marker}",
-        overridden_constraints=["same_department"],
+        # The rule broken repeats what the applicant asked for; why they were matched
+        # quotes their answers.
+        overridden_constraints=[f"The mentee asked not to be matched with {marker}"],
+        breakdown=[{"key": "areas", "points": 12, "reason": f"Both want {marker}"}],
     )
     started = now - timedelta(days=200)
     pair = Mentorship.objects.create(
@@ -155,6 +158,7 @@ def fill_scheme(scheme: Scheme, marker: str) -> Filled:
         mentor_response=Mentorship.Response.ACCEPTED,
         started_at=started,
         shared_answers=["success_means"],
+        breakdown=[{"key": "areas", "points": 12, "reason": f"Both want {marker}"}],
     )
     ended_pair = Mentorship.objects.create(
         scheme=scheme,

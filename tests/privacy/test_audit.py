@@ -542,6 +542,24 @@ def test_a_web_export_is_recorded_with_its_rows_once_sent(client, hr_viewer, sch
     }
 
 
+def test_the_coordinators_applications_csv_is_recorded_with_its_rows(
+    client, coordinator, scheme, mentee_application
+):
+    client.force_login(coordinator)
+    url = reverse("schemes:applications_export", kwargs={"slug": scheme.slug})
+    response = client.get(url)
+    lines = b"".join(response.streaming_content).decode().splitlines()
+
+    entry = only_entry(Action.REPORT_EXPORTED)
+    assert (entry.actor, entry.scheme_id) == (coordinator, scheme.pk)
+    assert entry.detail == {
+        "report": "applications",
+        "format": "csv",
+        "filtered": False,
+        "rows": len(lines) - 1,
+    }
+
+
 def test_a_background_export_is_recorded_when_its_file_is_written(
     client,
     hr_viewer,

@@ -709,12 +709,69 @@ def test_the_erasure_is_recorded_without_identity(
 
 
 def test_a_second_erasure_of_the_same_account_is_refused(person):
-    from django.core.exceptions import ValidationError
+    from privacy.erasure import AccountClosed
 
     account_erase(user=person)
-    with pytest.raises(ValidationError):
+    with pytest.raises(AccountClosed):
         account_erase(user=User.objects.get(pk=person.pk))
     assert ErasureRequest.objects.count() == 1
+
+
+def test_an_address_typed_but_never_confirmed_is_not_the_persons(person, outsider):
+    """allauth keeps an address someone added and never confirmed: it may be another
+    person's, whose account, invitations and copies must not be touched."""
+    from allauth.account.models import EmailAddress
+
+    from privacy.yourdata import person_data
+    from tests.factories import InvitationFactory
+
+    EmailAddress.objects.create(user=person, email=outsider.email, verified=False)
+    invitation = InvitationFactory(email=outsider.email, name="Olive Outsider")
+    assert person_data(person)["invitations"] == []
+    account_erase(user=person)
+    outsider.refresh_from_db()
+    assert outsider.email == "outsider@example.org" and outsider.is_active
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.name) == ("outsider@example.org", "Olive Outsider")
+
+
+def test_a_name_another_account_has_stays_in_the_lists_of_people_to_avoid(person, scheme):
+    from tests.factories import ApplicationFactory, UserFactory
+
+    UserFactory(name=person.name, email="namesake@example.org")
+    other = ApplicationFactory(scheme=scheme, avoid_people=[person.name])
+    account_erase(user=person)
+    other.refresh_from_db()
+    assert other.avoid_people == [person.name]
+
+
+def test_a_failed_erasure_says_so_and_erases_nothing(client, person, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def changed_meanwhile(user, pairs):
+        raise ValidationError("The other person has answered the match meanwhile.")
+
+    monkeypatch.setattr("privacy.erasure._mentorships_end", changed_meanwhile)
+    person.set_password("correct horse battery")
+    person.save()
+    client.force_login(person)
+    response = client.post(reverse("privacy:erasure"), {"password": "correct horse battery"})
+    assert response.status_code == 200
+    assert "Nothing was erased: The other person has answered the match meanwhile." in (
+        response.content.decode()
+    )
+    person.refresh_from_db()
+    assert person.is_active and not ErasureRequest.objects.exists()
+
+
+def test_the_record_of_each_signed_in_browser_goes(person):
+    from allauth.usersessions.models import UserSession
+
+    UserSession.objects.create(
+        user=person, ip="192.0.2.7", session_key="k" * 32, user_agent="Her phone", data={}
+    )
+    account_erase(user=person)
+    assert not UserSession.objects.filter(user=person).exists()
 
 
 def test_every_hook_is_called_inside_the_erasure_with_the_account_as_it_was(person):

@@ -148,6 +148,23 @@ def test_a_closed_schemes_data_goes_on_its_day_and_nothing_else(
     assert Reminder.objects.filter(scheme=recent.scheme).count() == 2
 
 
+def test_why_a_pair_was_matched_keeps_its_points_and_loses_its_words(three_schemes, traveller):
+    from matching.models import Mentorship, Proposal
+
+    old, running, _recent = three_schemes
+    traveller.move_to(NOTICE)
+    retention_apply(now=timezone.now())
+    traveller.move_to(DUE)
+    retention_apply(now=timezone.now())
+    pair = Mentorship.objects.get(scheme=old.scheme, breakdown__isnull=False, run__isnull=False)
+    assert pair.breakdown == [{"key": "areas", "points": 12, "reason": ""}]
+    proposal = Proposal.objects.get(run__scheme=old.scheme)
+    assert proposal.breakdown == [{"key": "areas", "points": 12, "reason": ""}]
+    assert proposal.overridden_constraints == [REMOVED]
+    kept = Proposal.objects.get(run__scheme=running.scheme)
+    assert kept.overridden_constraints == [f"The mentee asked not to be matched with {OPEN}"]
+
+
 def test_anonymised_rows_keep_their_statuses_dates_and_ratings(three_schemes, traveller):
     old = three_schemes[0]
     traveller.move_to(NOTICE)
@@ -404,3 +421,23 @@ def test_the_migration_dates_the_schemes_already_closed_from_their_last_change()
     closed_now = Scheme.objects.get(pk=closed.pk)
     assert closed_now.closed_at == closed_now.updated_at
     assert Scheme.objects.get(pk=running.pk).closed_at is None
+
+
+def test_closing_in_the_admin_dates_it_as_the_settings_page_does(traveller):
+    """Closed on its settings page, reopened, run for two years and closed in the
+    admin: its period counts from the second closing, not the first."""
+    from django.contrib.admin.sites import site
+
+    from schemes.admin import SchemeAdmin
+
+    scheme = SchemeFactory(name="Admin closed", slug="admin-closed")
+    _close(scheme)
+    scheme_update(scheme=scheme, status=Scheme.Status.RUNNING)
+    traveller.shift(timedelta(days=730))
+    scheme.refresh_from_db()
+    scheme.status = Scheme.Status.CLOSED
+    SchemeAdmin(Scheme, site).save_model(None, scheme, None, change=True)
+    assert Scheme.objects.get(pk=scheme.pk).closed_at == timezone.now()
+    scheme.status = Scheme.Status.RUNNING
+    SchemeAdmin(Scheme, site).save_model(None, scheme, None, change=True)
+    assert Scheme.objects.get(pk=scheme.pk).closed_at is None

@@ -184,6 +184,50 @@ def test_a_coordinator_idle_for_31_minutes_is_signed_out_and_told_why(client, co
         assert "Please sign in again." in text
 
 
+def test_a_coordinator_role_gained_while_signed_in_brings_the_staff_rules(client, mentee, scheme):
+    """A participant signed in for a week who becomes a coordinator (an invitation
+    taken up, a role given in the admin): within minutes their session is a staff
+    role's, and idling signs them out."""
+    from schemes.models import Membership, Role
+
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(mentee)
+        assert client.get(HUB).status_code == 200
+        assert SESSION_DEADLINE_KEY not in client.session
+        Membership.objects.create(scheme=scheme, user=mentee, role=Role.COORDINATOR)
+        traveller.shift(timedelta(minutes=6))
+        assert client.get(HUB).status_code == 200
+        assert client.session[SESSION_DEADLINE_KEY] > time.time()
+        traveller.shift(timedelta(minutes=31))
+        assert _signed_out_for_idling(client, client.get(HUB))
+
+
+def test_a_participant_is_checked_for_a_new_role_only_every_few_minutes(client, mentee):
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(mentee)  # checked at sign-in
+        client.get(HUB)
+        # Two minutes on: the activity is written, the role is not looked up again.
+        traveller.shift(timedelta(minutes=2))
+        with CaptureQueriesContext(connection) as quiet:
+            client.get(HUB)
+        # Six minutes after the sign-in: the same, and the role looked up.
+        traveller.shift(timedelta(minutes=4))
+        with CaptureQueriesContext(connection) as checked:
+            client.get(HUB)
+
+        def role_looked_up(queries) -> bool:
+            # sees_others_data's question: does a coordinator's membership exist?
+            return any(
+                q["sql"].startswith('SELECT 1 AS "a" FROM "schemes_membership"')
+                and "coordinator" in q["sql"]
+                for q in queries.captured_queries
+            )
+
+        assert not role_looked_up(quiet)
+        assert role_looked_up(checked)
+        assert SESSION_DEADLINE_KEY not in client.session
+
+
 def test_signing_in_again_after_idling_goes_back_to_the_page(client, coordinator):
     with time_machine.travel(START, tick=False) as traveller:
         client.force_login(coordinator)
