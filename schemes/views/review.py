@@ -97,10 +97,14 @@ def applications_export(request: HttpRequest, access: SchemeAccess) -> Streaming
             "filtered": any(bool(v) for v in filters.values()),
         },
     )
+
+    def rows_counted(rows: int) -> None:
+        audit_detail_add(entry=entry, rows=rows)
+
     return csv_stream(
         filename=f"{scheme.slug}-applications.csv",
         header=EXPORT_COLUMNS,
-        done=lambda rows: audit_detail_add(entry=entry, rows=rows),
+        done=rows_counted,
         rows=(
             [
                 application.user.name,
