@@ -1,10 +1,15 @@
 """Lists as CSV files: every cell made safe to open in a spreadsheet, and the file
-streamed row by row, so a long list never sits whole in memory."""
+streamed row by row, so a long list never sits whole in memory. And files of people's
+data written to disk (``private_file``): readable by their owner alone, whole or not
+at all."""
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.http import StreamingHttpResponse
@@ -63,3 +68,29 @@ def csv_stream(
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def private_file_part(path: str | os.PathLike[str]) -> Path:
+    """Where ``private_file`` writes ``path`` until it is whole."""
+    target = Path(path)
+    return target.with_name(f".{target.name}.part")
+
+
+@contextmanager
+def private_file(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A file to write beside ``path``, created readable and writable by its owner
+    alone (0600, whatever the umask; a missing folder is made 0700), and moved into
+    place once the block ends: a reader never finds half a file. When the block
+    raises, the part is deleted and ``path`` (an older file there) is left as it was.
+    Writers open the yielded path by name; the file keeps its mode."""
+    target = Path(path)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = private_file_part(target)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    try:
+        yield partial
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -52,6 +52,7 @@ from matching.models import Mentorship, Proposal
 from matching.services.mentorships import mentorship_end
 from mentoring.audit import AuditEntry, audit_record
 from mentoring.emails import send_email
+from mentoring.exports import private_file_part
 from mentoring.models import ERASED_EMAIL_DOMAIN, OutboxMessage, User
 from mentoring.outbox import outbox_add
 from mentoring.services import ACCOUNT_EMAIL
@@ -506,7 +507,7 @@ def _sign_ins_erase(user: User, addresses: set[str]) -> None:
     for export in exports.only("pk", "file_name"):
         if export.file_name:
             path = data_export_path(export)
-            files += [path, path.with_name(path.name + ".part")]
+            files += [path, private_file_part(path)]
     exports.delete()
 
     def delete_files() -> None:

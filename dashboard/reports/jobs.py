@@ -12,7 +12,6 @@ the file when it is complete. The file is offered to that person alone until
 """
 
 import logging
-import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from dashboard.reports.base import REGISTRY, ExportRefused, Report, check_export
 from dashboard.reports.render import write_report
 from dashboard.scope import Scope, readable_scheme_ids
 from mentoring.audit import audit_detail_add, audit_record
+from mentoring.exports import private_file
 from mentoring.models import AuditEntry, OutboxMessage
 from mentoring.outbox import outbox_add
 
@@ -173,19 +173,15 @@ def export_job_run(*, job_id: int) -> str:
         check_export(report, scope)
     except ExportRefused as refusal:
         return _job_failed(job, str(refusal))
-    path = export_file_path(job)
-    partial = path.with_name(path.name + ".part")
 
     def progress(done: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = write_report(report, scope, job.format, str(partial), progress=progress)
-        os.replace(partial, path)
+        with private_file(export_file_path(job)) as partial:
+            rows = write_report(report, scope, job.format, str(partial), progress=progress)
     except Exception:
         logger.exception("Export job %s failed", job.pk)
-        partial.unlink(missing_ok=True)
         return _job_failed(job, FAILED)
     finished = timezone.now()
     with transaction.atomic():

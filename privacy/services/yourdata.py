@@ -13,7 +13,6 @@ trail. The hourly job (``data_exports_expire``) then deletes the file.
 """
 
 import logging
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.audit import audit_record
+from mentoring.exports import private_file, private_file_part
 from mentoring.models import AuditEntry, OutboxMessage, User
 from mentoring.outbox import outbox_add
 from privacy.models import DataExport
@@ -55,9 +55,6 @@ STALLED_ERROR = "The copy was not finished in time. Prepare another."
 # hourly job marks it failed: a person's data takes seconds to write.
 WAITING_BLOCKS_FOR = timedelta(hours=1)
 STALLED_AFTER = timedelta(days=1)
-# Folders and files only the site's own user may read.
-FOLDER_MODE = 0o700
-FILE_MODE = 0o600
 
 
 def data_export_path(export: DataExport) -> Path:
@@ -118,16 +115,11 @@ def data_export_run(*, export_id: int) -> str:
     if not export.user.is_active:
         return _failed(export, "The account is closed, so no copy was written.")
     path = data_export_path(export)
-    partial = path.with_name(path.name + ".part")
     try:
-        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(descriptor, "wb") as file:
+        with private_file(path) as partial, partial.open("wb") as file:
             write_zip(export.user, file)
-        os.replace(partial, path)
     except Exception:
         logger.exception("Data export %s failed", export.pk)
-        partial.unlink(missing_ok=True)
         return _failed(export, FAILED)
     finished = timezone.now()
     done = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.RUNNING).update(
@@ -188,7 +180,7 @@ def data_exports_expire(*, now: datetime | None = None) -> int:
     for export in stalled:
         if export.file_name:
             path = data_export_path(export)
-            path.with_name(path.name + ".part").unlink(missing_ok=True)
+            private_file_part(path).unlink(missing_ok=True)
         DataExport.objects.filter(pk=export.pk, status=export.status).update(
             status=DataExport.Status.FAILED, error=STALLED_ERROR, finished_at=now
         )

@@ -2,9 +2,6 @@
 participant codes unless ``--named``, nothing a pair wrote, every export logged. The
 file is readable by its owner alone and appears whole or not at all."""
 
-import contextlib
-import os
-import tempfile
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +11,7 @@ from dashboard.reports import REGISTRY, reports_in_order
 from dashboard.reports.jobs import export_log
 from dashboard.reports.render import FORMATS, write_report
 from dashboard.scope import Scope
+from mentoring.exports import private_file
 from schemes.models import Scheme
 
 
@@ -84,20 +82,7 @@ class Command(BaseCommand):
 
 
 def _write_privately(report, scope: Scope, fmt: str, output: str) -> int:
-    """Write the report beside ``output`` in a file only its owner may read (mode
-    0600, whatever the umask), then move it into place: a reader never finds half a
-    file, and a failure leaves no part behind."""
-    folder = os.path.dirname(os.path.abspath(output))
-    handle, partial = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(output)}.", suffix=".part"
-    )
-    os.close(handle)
-    try:
-        rows = write_report(report, scope, fmt, partial)
-        os.chmod(partial, 0o600)
-        os.replace(partial, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
-        raise
-    return rows
+    """Write the report to ``output``, readable by its owner alone, whole or not at
+    all (``mentoring.exports.private_file``)."""
+    with private_file(output) as partial:
+        return write_report(report, scope, fmt, str(partial))
